@@ -65,6 +65,9 @@ class CourseDirectory:
         self.env["PATH"] = bin_dir + os.pathsep + self.env.get("PATH", "")
         self.env["JUPYTER_CONFIG_DIR"] = str(self.root / ".jupyter")
         self.env.pop("NBGRADER_EXECUTION", None)
+        # ipykernel stops capturing file descriptor 2 when it sees this variable; grading
+        # under pytest must capture stderr exactly as a real grading run does.
+        self.env.pop("PYTEST_CURRENT_TEST", None)
 
     def nbgrader(self, *arguments: str) -> str:
         """Run one nbgrader command in the course; raise with its log if it fails."""
