@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help book test exercises clean
+.PHONY: help book test exercises gpu-check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,6 +26,12 @@ test: $(STAMP) ## run the whole test suite (grades every assignment; checks the 
 
 exercises: $(STAMP) ## regenerate exercises/ from solutions/ with nbgrader
 	$(BIN)/python -m aecourse.nbgrading release
+
+gpu-check: $(STAMP) ## train on the CUDA GPU; check devices, loss and epoch times (fails without CUDA)
+	$(BIN)/python -m aecourse.gpu_check
+
+bench: $(STAMP) ## seconds per epoch and images per second of the convolutional autoencoder on this machine
+	$(BIN)/python -m aecourse.conv --bench
 
 clean: ## remove the built book, caches and nbgrader's working files (keeps .venv)
 	rm -rf _build .pytest_cache gradebook.db submitted autograded feedback
