@@ -92,36 +92,20 @@ def build_keras_tutorial_autoencoder():
     return keras.Model(inputs, outputs, name="keras_tutorial_autoencoder")
 
 
-class DenseAutoencoder(nn.Module):
-    """784 → 128 → code → 128 → 784, ReLU inside, sigmoid out, initialised as Keras does.
+def dense_baseline(code_size: int = 64, hidden_size: int = 128) -> nn.Module:
+    """The dense autoencoder of the Keras chapter (784 → 128 → code → 128 → 784), on 1x28x28 images.
 
-    Glorot-uniform weights and zero biases: with PyTorch's default
-    initialisation this model trains worse (dead ReLU code units).
+    It is ``aecourse.dense.DenseAutoencoder``, initialised as Keras does
+    (Glorot-uniform weights, zero biases), with a ``Flatten`` in front of the
+    encoder and an ``Unflatten`` after the decoder, so that it trains on the
+    same image batches as the convolutional model.
     """
+    from aecourse.dense import DenseAutoencoder
 
-    def __init__(self, code_size: int = 64, hidden_size: int = 128) -> None:
-        super().__init__()
-        self.encoder = nn.Sequential(
-            nn.Flatten(),
-            nn.Linear(784, hidden_size),
-            nn.ReLU(),
-            nn.Linear(hidden_size, code_size),
-            nn.ReLU(),
-        )
-        self.decoder = nn.Sequential(
-            nn.Linear(code_size, hidden_size),
-            nn.ReLU(),
-            nn.Linear(hidden_size, 784),
-            nn.Sigmoid(),
-            nn.Unflatten(1, IMAGE_SHAPE),
-        )
-        for module in self.modules():
-            if isinstance(module, nn.Linear):
-                nn.init.xavier_uniform_(module.weight)
-                nn.init.zeros_(module.bias)
-
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        return self.decoder(self.encoder(images))
+    model = DenseAutoencoder(input_size=784, hidden_size=hidden_size, code_size=code_size)
+    model.encoder.insert(0, nn.Flatten())
+    model.decoder.append(nn.Unflatten(1, IMAGE_SHAPE))
+    return model
 
 
 def count_parameters(model: nn.Module) -> int:
