@@ -1,10 +1,9 @@
-"""Transposed convolution: the framework layers side by side, and the figures of its chapter.
+"""Transposed convolution: the figures of its chapter.
 
-The two ``*_conv_transpose_size`` functions build one real layer each and
-return the side of its output, so a formula can be checked against what the
-framework does. The figures use the conventions of :mod:`aecourse.animation`:
-input pixels in blue, output in orange, padding zeros hatched ``///``, inserted
-zeros dotted, cropped cells grey. PyTorch and Keras are imported on first use only.
+Layer sizes are measured on real layers by :mod:`aecourse.arithmetic`. The
+figures use the conventions of :mod:`aecourse.animation`: input pixels in blue,
+output in orange, padding zeros hatched ``///``, inserted zeros dotted, cropped
+cells grey.
 """
 
 from __future__ import annotations
@@ -16,30 +15,6 @@ from aecourse.plotting import PALETTE
 INPUT_FACE, INPUT_EDGE = PALETTE["sky"], PALETTE["blue"]
 OUTPUT_FACE, OUTPUT_EDGE = PALETTE["orange"], PALETTE["vermillion"]
 ZERO_EDGE = "#7F7F7F"
-
-
-def keras_conv_transpose_size(size: int, kernel_size: int, strides: int, padding: str, output_padding=None) -> int:
-    """Side of keras.layers.Conv2DTranspose's output for a size × size image."""
-    import keras
-
-    layer = keras.layers.Conv2DTranspose(
-        filters=1, kernel_size=kernel_size, strides=strides, padding=padding, output_padding=output_padding
-    )
-    images = np.zeros((1, size, size, 1), dtype="float32")  # channels last: (batch, height, width, channels)
-    return int(layer(images).shape[1])
-
-
-def torch_conv_transpose_size(size: int, kernel_size: int, stride: int, padding: int = 0, output_padding: int = 0) -> int:
-    """Side of torch.nn.ConvTranspose2d's output for a size × size image."""
-    import torch
-
-    layer = torch.nn.ConvTranspose2d(
-        in_channels=1, out_channels=1, kernel_size=kernel_size, stride=stride, padding=padding,
-        output_padding=output_padding,
-    )
-    images = torch.zeros(1, 1, size, size)  # channels first: (batch, channels, height, width)
-    with torch.no_grad():
-        return int(layer(images).shape[-1])
 
 
 def _grid(axes, values: np.ndarray, kinds: np.ndarray, title: str, colour: str, note: str = "", height: int = 0) -> None:
