@@ -15,7 +15,7 @@ $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m aecourse.kernel
+	$(BIN)/python -m coursetools.kernelspec
 	touch $@
 
 book: $(STAMP) ## build the HTML book into _build/html (executes every chapter; cached)
@@ -25,13 +25,13 @@ test: $(STAMP) ## run the whole test suite (grades every assignment; checks the 
 	$(BIN)/python -m pytest
 
 exercises: $(STAMP) ## regenerate exercises/ from solutions/ with nbgrader
-	$(BIN)/python -m aecourse.nbgrading release
+	$(BIN)/python -m coursetools.release
 
 gpu-check: $(STAMP) ## train on the CUDA GPU; check devices, loss and epoch times (fails without CUDA)
-	$(BIN)/python -m aecourse.gpu_check
+	$(BIN)/python -m coursetools.gpu_check
 
 bench: $(STAMP) ## seconds per epoch and images per second of the convolutional autoencoder on this machine
-	$(BIN)/python -m aecourse.conv --bench
+	$(BIN)/python -m coursetools.bench
 
 clean: ## remove the built book, caches and nbgrader's working files (keeps .venv)
 	rm -rf _build .pytest_cache gradebook.db submitted autograded feedback

@@ -14,7 +14,7 @@ c.CourseDirectory.release_directory = "exercises"
 c.Execute.timeout = 180
 # Any stderr in a test cell scores 0. TensorFlow and PyTorch write C++ log lines
 # straight to file descriptor 2; let them go to the grader's console instead.
-# The course's .venv kernel already passes this flag (aecourse/kernel.py), and
+# The course's .venv kernel already passes this flag (coursetools/kernelspec.py), and
 # IPython refuses it twice, so add it only for a kernel that lacks it.
 NO_FD_CAPTURE = "--IPKernelApp.capture_fd_output=False"
 if NO_FD_CAPTURE not in KernelSpecManager().get_kernel_spec("python3").argv:

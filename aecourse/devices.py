@@ -1,6 +1,8 @@
-"""Choosing where PyTorch computes."""
+"""Choosing where PyTorch computes, naming it, and waiting for it."""
 
 from __future__ import annotations
+
+import platform
 
 
 def pick_device(prefer: str | None = None):
@@ -23,3 +25,22 @@ def pick_device(prefer: str | None = None):
             f"(torch {torch.__version__}, built for CUDA {torch.version.cuda or 'none: a CPU-only build'})."
         )
     return torch.device("cpu")
+
+
+def device_name(device) -> str:
+    """A readable name of a ``torch.device``: the GPU's model, or the CPU and its thread count."""
+    import torch
+
+    device = torch.device(device)
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    threads = torch.get_num_threads()
+    return f"CPU ({platform.machine()}, {threads} thread{'' if threads == 1 else 's'})"
+
+
+def synchronize(device) -> None:
+    """Wait until the GPU has finished the work queued on ``device``; nothing to wait for on a CPU."""
+    import torch
+
+    if torch.device(device).type == "cuda":
+        torch.cuda.synchronize(device)

@@ -36,7 +36,7 @@ def setup(seed: int = DEFAULT_SEED) -> None:
     """Prepare a notebook: quiet framework logs, a readable plot style, seeded generators."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-    from aecourse.plotting import apply_style
+    from aecourse.figures.style import apply_style
 
     apply_style()
     seed_everything(seed)

@@ -1,0 +1,20 @@
+"""The data sets of the course, read from the repository's ``data/`` folder, never from the network.
+
+One module per data set; :mod:`aecourse.data.files` finds the folder and checks
+every file against its recorded size and SHA-256 before it is used.
+"""
+
+from aecourse.data.files import DATA_ENV_VAR, DataFileError, data_dir
+from aecourse.data.mnist import MNIST_ENV_VAR, MNIST_SHA256, MnistDataError, load_mnist, mnist_path, mnist_tensors
+
+__all__ = [
+    "DATA_ENV_VAR",
+    "DataFileError",
+    "MNIST_ENV_VAR",
+    "MNIST_SHA256",
+    "MnistDataError",
+    "data_dir",
+    "load_mnist",
+    "mnist_path",
+    "mnist_tensors",
+]

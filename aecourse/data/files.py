@@ -1,0 +1,81 @@
+"""Where the course's data files are, and the one check every file passes before it is read.
+
+The data live in the ``data/`` folder of the course repository. It is found
+without asking where this package is installed: ``$AECOURSE_DATA`` names it, or
+else the nearest ``data/`` folder holding the course's files in the current
+directory or one above it (chapters run in ``book/``, exercises in
+``exercises/<id>/``, tests at the root).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+DATA_ENV_VAR = "AECOURSE_DATA"
+MARKER = "mnist.npz"
+"""A file every copy of the course's data folder holds; it tells that folder from any other ``data/``."""
+
+_verified: set[tuple[Path, str]] = set()
+
+
+class DataFileError(ValueError):
+    """A data file exists but is not the file the course was written for."""
+
+
+def data_dir(start: Path | None = None) -> Path:
+    """The course's data folder: ``$AECOURSE_DATA``, or the nearest ``data/`` at or above ``start`` (default: cwd).
+
+    Raises ``FileNotFoundError`` that lists the folders looked in.
+    """
+    override = os.environ.get(DATA_ENV_VAR)
+    if override:
+        return Path(override).expanduser().resolve()
+    here = Path(start or Path.cwd()).resolve()
+    looked = []
+    for folder in (here, *here.parents):
+        candidate = folder / "data"
+        looked.append(str(candidate))
+        if (candidate / MARKER).is_file():
+            return candidate
+    raise FileNotFoundError(
+        f"the course's data folder (a data/ folder holding {MARKER}) was not found in {here} or any folder "
+        f"above it (looked in {', '.join(looked[:4])}{', ...' if len(looked) > 4 else ''}). Run from inside the "
+        f"course repository, or set {DATA_ENV_VAR} to its data/ folder."
+    )
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 digest of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_file(
+    path: Path, size: int, digest: str, *, name: str = "data", error: type[Exception] = DataFileError, hint: str = ""
+) -> None:
+    """Check that ``path`` exists and has ``size`` bytes and SHA-256 ``digest``; once per process and file.
+
+    Raises ``FileNotFoundError`` for a missing file and ``error`` (a subclass of
+    ``DataFileError`` per data set) for a truncated or corrupt one; each message
+    names the data set (``name``), the path, what was expected and what was
+    found. ``hint`` ends the missing-file message (how to point at another copy).
+    """
+    path = Path(path)
+    if (path, digest) in _verified:
+        return
+    if not path.is_file():
+        raise FileNotFoundError(f"{name} file not found at {path}. Expected a file with sha256 {digest}. {hint}".strip())
+    found_size = path.stat().st_size
+    if found_size != size:
+        raise error(
+            f"{name} file {path} is truncated or not the course's file: expected {size:,} bytes, found {found_size:,} bytes."
+        )
+    found = sha256(path)
+    if found != digest:
+        raise error(f"{name} file {path} is corrupt: sha256 checksum mismatch, expected {digest}, found {found}.")
+    _verified.add((path, digest))

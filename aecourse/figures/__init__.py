@@ -1,0 +1,8 @@
+"""Every figure of the course, in one style.
+
+``style`` holds the palette, the matplotlib defaults and the look of grid
+cells; ``digits`` draws images and reconstructions; ``diagrams`` draws
+autoencoder architectures; ``grids`` draws arrays of numbers as grids of cells;
+``animation`` turns a sliding convolution into an animated GIF. Nothing here
+imports matplotlib until a figure is drawn.
+"""

@@ -1,0 +1,83 @@
+"""The convolutional autoencoder for MNIST in PyTorch and its Keras twin, and the keras.io tutorial's model.
+
+The PyTorch model runs on whatever device it is moved to; training is
+:func:`aecourse.training.train_autoencoder`. Keras is imported only by the
+functions that build Keras models.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+IMAGE_SHAPE = (1, 28, 28)
+"""One MNIST image as PyTorch's convolutions take it: (channels, height, width)."""
+
+
+class ConvAutoencoder(nn.Module):
+    """28x28 images → a code of 64 numbers (64x1x1) → 28x28 images in [0, 1].
+
+    The encoder halves the image twice with stride-2 convolutions (28 → 14 → 7),
+    then a 7x7 convolution without padding reads the whole 7x7 map into one
+    1x1 pixel of 64 channels: the code. The decoder mirrors it with transposed
+    convolutions (1 → 7 → 14 → 28) and ends with a sigmoid, as the pixels do
+    in [0, 1].
+    """
+
+    code_shape = (64, 1, 1)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoder = nn.Sequential(
+            nn.Conv2d(1, 16, kernel_size=3, stride=2, padding=1),  # 28x28 → 14x14
+            nn.ReLU(),
+            nn.Conv2d(16, 32, kernel_size=3, stride=2, padding=1),  # 14x14 → 7x7
+            nn.ReLU(),
+            nn.Conv2d(32, 64, kernel_size=7),  # 7x7 → 1x1: the code
+        )
+        self.decoder = nn.Sequential(
+            nn.ConvTranspose2d(64, 32, kernel_size=7),  # 1x1 → 7x7
+            nn.ReLU(),
+            nn.ConvTranspose2d(32, 16, kernel_size=3, stride=2, padding=1, output_padding=1),  # 7 → 14
+            nn.ReLU(),
+            nn.ConvTranspose2d(16, 1, kernel_size=3, stride=2, padding=1, output_padding=1),  # 14 → 28
+            nn.Sigmoid(),
+        )
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.decoder(self.encoder(images))
+
+
+def build_conv_keras():
+    """The same model in Keras (channels last): same layers, output shapes and parameter count."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(inputs)  # 14x14x16
+    x = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(x)  # 7x7x32
+    code = layers.Conv2D(64, 7, padding="valid", name="code")(x)  # 1x1x64
+    x = layers.Conv2DTranspose(32, 7, padding="valid", activation="relu")(code)  # 7x7x32
+    x = layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu")(x)  # 14x14x16
+    outputs = layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid")(x)  # 28x28x1
+    return keras.Model(inputs, outputs, name="conv_autoencoder")
+
+
+def build_keras_tutorial_autoencoder():
+    """The convolutional denoising autoencoder of the keras.io examples (28,353 parameters).
+
+    Its code, the output of the second pooling layer (named ``"code"`` here),
+    is a 7x7x32 map: 1,568 numbers for a 784-pixel image.
+    """
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(32, 3, activation="relu", padding="same")(inputs)
+    x = layers.MaxPooling2D(2, padding="same")(x)
+    x = layers.Conv2D(32, 3, activation="relu", padding="same")(x)
+    x = layers.MaxPooling2D(2, padding="same", name="code")(x)
+    x = layers.Conv2DTranspose(32, 3, strides=2, activation="relu", padding="same")(x)
+    x = layers.Conv2DTranspose(32, 3, strides=2, activation="relu", padding="same")(x)
+    outputs = layers.Conv2D(1, 3, activation="sigmoid", padding="same")(x)
+    return keras.Model(inputs, outputs, name="keras_tutorial_autoencoder")

@@ -1,0 +1,183 @@
+"""Training autoencoders: one PyTorch loop for every model of the course, and the classic chapter's Keras recipe.
+
+:func:`train_autoencoder` trains any PyTorch model on tensors held in memory:
+the input is the target unless ``targets`` says otherwise (a denoiser is fed
+corrupted images and scored against clean ones), an optional ``mask`` keeps
+the loss to the entries that exist (a rating matrix), and ``loss`` can be
+swapped. It runs on whatever device it is given. Keras is imported only by the
+Keras helpers at the end.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from aecourse.devices import device_name, synchronize
+
+
+@dataclass
+class TrainingHistory:
+    """What a training run measured, per epoch: mean training loss, validation MSE (if asked for), seconds."""
+
+    device: str
+    losses: list[float] = field(default_factory=list)
+    val_losses: list[float] = field(default_factory=list)
+    epoch_seconds: list[float] = field(default_factory=list)
+
+
+def masked_mse(output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+    """Mean squared error between ``output`` and ``target``, over the entries where ``mask`` is 1 (all when ``None``)."""
+    squared_error = (output - target) ** 2
+    if mask is None:
+        return squared_error.mean()
+    return (squared_error * mask).sum() / mask.sum().clamp_min(1)
+
+
+def progress_bar(batches: int, description: str, enabled: bool):
+    """A text progress bar on stdout (stderr would show as an error box in the book and in nbgrader)."""
+    from tqdm import tqdm
+
+    return tqdm(total=batches, desc=description, file=sys.stdout, ascii=True, ncols=100, mininterval=1.0,
+                leave=False, disable=not enabled)
+
+
+def train_epoch(model, optimizer, inputs, device, *, targets=None, mask=None, loss=masked_mse,
+                batch_size: int = 256, generator=None, bar=None) -> float:
+    """One pass over ``inputs`` in shuffled batches, one optimiser step each; return the mean training loss.
+
+    Each batch is moved to ``device`` as it is used. The loss is summed on the
+    device and read once, at the end: each ``.item()`` would make the CPU wait for a GPU.
+    """
+    model.train()
+    total = torch.zeros((), device=device)
+    for index in torch.randperm(len(inputs), generator=generator).split(batch_size):
+        batch = inputs[index].to(device, non_blocking=True)
+        target = batch if targets is None else targets[index].to(device, non_blocking=True)
+        batch_mask = None if mask is None else mask[index].to(device, non_blocking=True)
+        batch_loss = loss(model(batch), target, batch_mask)
+        optimizer.zero_grad(set_to_none=True)
+        batch_loss.backward()
+        optimizer.step()
+        total += batch_loss.detach() * len(index)
+        if bar is not None:
+            bar.update()
+    return total.item() / len(inputs)
+
+
+def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=None, loss=masked_mse,
+                      batch_size: int = 256, learning_rate: float = 1e-3, seed: int | None = None, validation=None,
+                      progress: bool = False, verbose: bool = True) -> TrainingHistory:
+    """Train ``model`` on ``device`` with Adam to map ``inputs`` to ``targets`` (by default the inputs themselves).
+
+    ``inputs`` (and ``targets``, ``mask``) are tensors or NumPy arrays whose first
+    axis counts examples, usually on the CPU. The batches are shuffled anew each
+    epoch, by PyTorch's global generator (which ``course.seed_everything`` seeds)
+    or, given a ``seed``, by a generator of their own.
+    ``validation``, a tensor of inputs, gives the test MSE after each epoch
+    (``val_losses``). With ``progress`` a bar runs over each epoch's batches; with
+    ``verbose`` one line per epoch gives its losses and seconds. Raises
+    ``FloatingPointError`` if an epoch's mean loss is not finite.
+    """
+    device = torch.device(device)
+    inputs, targets, mask = (None if array is None else torch.as_tensor(array) for array in (inputs, targets, mask))
+    model.to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate, fused=device.type in ("cpu", "cuda"))
+    generator = None if seed is None else torch.Generator().manual_seed(seed)
+    history = TrainingHistory(device_name(device))
+    batches = math.ceil(len(inputs) / batch_size)
+    for epoch in range(1, epochs + 1):
+        synchronize(device)
+        start = time.perf_counter()
+        with progress_bar(batches, f"epoch {epoch}/{epochs}", progress) as bar:
+            epoch_loss = train_epoch(model, optimizer, inputs, device, targets=targets, mask=mask, loss=loss,
+                                     batch_size=batch_size, generator=generator, bar=bar)
+        synchronize(device)
+        history.epoch_seconds.append(time.perf_counter() - start)
+        if not math.isfinite(epoch_loss):
+            raise FloatingPointError(
+                f"epoch {epoch}: the mean training loss is {epoch_loss}; expected a finite number "
+                "(check the input for NaN or infinite values, or lower the learning rate)"
+            )
+        history.losses.append(epoch_loss)
+        report = f"epoch {epoch}/{epochs}: loss {epoch_loss:.5f}"
+        if validation is not None:
+            history.val_losses.append(reconstruction_mse(model, validation, device))
+            report += f", val_loss {history.val_losses[-1]:.5f}"
+        if verbose:
+            print(f"{report}, {history.epoch_seconds[-1]:.1f} s on {history.device}", flush=True)
+    return history
+
+
+def _in_batches(function, images, device, batch_size: int) -> torch.Tensor:
+    """``function`` applied to ``images`` batch by batch on ``device``, without gradients; the result on the CPU."""
+    images = torch.as_tensor(images)
+    with torch.no_grad():
+        return torch.cat([function(images[start : start + batch_size].to(device)).cpu()
+                          for start in range(0, len(images), batch_size)])
+
+
+def reconstruct(model: nn.Module, images, device, batch_size: int = 1000) -> torch.Tensor:
+    """The model's output for ``images``, computed on ``device`` in evaluation mode, returned on the CPU."""
+    model.to(device).eval()
+    return _in_batches(model, images, device, batch_size)
+
+
+def encode(model: nn.Module, images, device, batch_size: int = 1000) -> torch.Tensor:
+    """The codes ``model.encoder`` gives for ``images``, computed on ``device`` in evaluation mode, on the CPU."""
+    model.to(device).eval()
+    return _in_batches(model.encoder, images, device, batch_size)
+
+
+def reconstruction_mse(model: nn.Module, images, device, batch_size: int = 1000) -> float:
+    """Mean squared error between ``images`` and their reconstructions, over every pixel of every image."""
+    images = torch.as_tensor(images)
+    return float(masked_mse(reconstruct(model, images, device, batch_size), images))
+
+
+class EpochRecord:
+    """For a Keras ``fit``: one short line per epoch, its seconds, and predictions on chosen inputs after chosen epochs."""
+
+    def __init__(self, snapshot_inputs: np.ndarray | None = None, snapshot_epochs: tuple[int, ...] = ()):
+        self.snapshot_inputs = snapshot_inputs
+        self.snapshot_epochs = set(snapshot_epochs)
+        self.snapshots: dict[int, np.ndarray] = {}
+        self.seconds: list[float] = []
+        self._start = 0.0
+
+    def callback(self, model):
+        """A Keras callback that records into this object while ``model`` trains."""
+        import keras
+
+        def begin(epoch, logs=None):
+            self._start = time.perf_counter()
+
+        def end(epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self._start)
+            done = epoch + 1
+            if done in self.snapshot_epochs and self.snapshot_inputs is not None:
+                self.snapshots[done] = model.predict(self.snapshot_inputs, batch_size=1024, verbose=0)
+            scores = "  ".join(f"{name} {value:.5f}" for name, value in (logs or {}).items())
+            print(f"epoch {done:2d}  {scores}  ({self.seconds[-1]:.1f} s)")
+
+        return keras.callbacks.LambdaCallback(on_epoch_begin=begin, on_epoch_end=end)
+
+
+def train_keras(autoencoder, x_train, x_test, epochs: int = 30, record: EpochRecord | None = None):
+    """Compile and fit as the classic example does (adam, mse, Keras' default batch of 32).
+
+    The test images serve as validation data, so ``val_loss`` is the test MSE after each epoch.
+    Returns the Keras ``History``.
+    """
+    autoencoder.compile(optimizer="adam", loss="mse")
+    return autoencoder.fit(
+        x_train, x_train, epochs=epochs, shuffle=True,
+        validation_data=(x_test, x_test),
+        verbose=0, callbacks=[(record or EpochRecord()).callback(autoencoder)],
+    )

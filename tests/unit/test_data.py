@@ -1,0 +1,142 @@
+"""load_mnist and the data folder: the vendored data set, offline, checked before use."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+import aecourse
+from aecourse.data import files, mnist
+
+
+@pytest.fixture
+def fresh_checks(monkeypatch):
+    """Forget which files this process has already verified, so the next load checks again."""
+    monkeypatch.setattr(files, "_verified", set())
+
+
+@pytest.fixture
+def mnist_copy(tmp_path, monkeypatch, fresh_checks):
+    """A private copy of data/mnist.npz that AECOURSE_MNIST points to, for tampering with."""
+    copy = tmp_path / "mnist.npz"
+    shutil.copy(mnist.mnist_path(), copy)
+    monkeypatch.setenv(mnist.MNIST_ENV_VAR, str(copy))
+    return copy
+
+
+def test_returns_what_keras_returns():
+    """Does load_mnist return ((x_train, y_train), (x_test, y_test)) with Keras' shapes and dtypes?"""
+    (x_train, y_train), (x_test, y_test) = aecourse.load_mnist()
+    assert (x_train.shape, y_train.shape, x_test.shape, y_test.shape) == (
+        (60000, 28, 28),
+        (60000,),
+        (10000, 28, 28),
+        (10000,),
+    )
+    assert {array.dtype for array in (x_train, y_train, x_test, y_test)} == {np.dtype(np.uint8)}
+
+
+def test_is_the_real_mnist():
+    """Are the label counts and first labels those of the published MNIST?"""
+    (_, y_train), (_, y_test) = aecourse.load_mnist()
+    assert np.bincount(y_train).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    assert np.bincount(y_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+    assert y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    assert y_test[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
+
+
+def test_tensors_are_scaled_images_with_a_channel_axis():
+    """Does mnist_tensors give float32 (n, 1, 28, 28) tensors in [0, 1] that are the images divided by 255?"""
+    x_train, x_test = aecourse.data.mnist_tensors()
+    (train_images, _), _ = aecourse.load_mnist()
+    assert tuple(x_train.shape) == (60000, 1, 28, 28) and tuple(x_test.shape) == (10000, 1, 28, 28)
+    assert str(x_train.dtype) == "torch.float32"
+    assert np.allclose(x_train[:5, 0].numpy(), train_images[:5] / 255)
+
+
+def test_environment_variable_selects_the_file(mnist_copy):
+    """Does AECOURSE_MNIST point load_mnist at another copy of the file?"""
+    assert aecourse.mnist_path() == mnist_copy.resolve()
+    (x_train, _), _ = aecourse.load_mnist()
+    assert x_train.shape == (60000, 28, 28)
+
+
+def test_data_folder_is_found_from_a_subfolder(monkeypatch, tmp_path):
+    """Is the course's data/ folder found from a folder below the repository, as chapters and exercises run?"""
+    repository = tmp_path / "course"
+    (repository / "data").mkdir(parents=True)
+    (repository / "data" / files.MARKER).write_bytes(b"")
+    (repository / "exercises" / "ex01").mkdir(parents=True)
+    monkeypatch.delenv(files.DATA_ENV_VAR, raising=False)
+    monkeypatch.chdir(repository / "exercises" / "ex01")
+    assert files.data_dir() == (repository / "data").resolve()
+
+
+def test_data_folder_environment_variable_wins(monkeypatch, tmp_path):
+    """Does AECOURSE_DATA name the data folder, wherever the code runs?"""
+    monkeypatch.setenv(files.DATA_ENV_VAR, str(tmp_path))
+    assert files.data_dir() == tmp_path.resolve()
+    assert mnist.mnist_path() == tmp_path.resolve() / "mnist.npz"
+
+
+def test_missing_data_folder_says_where_it_looked(monkeypatch, tmp_path):
+    """Outside the repository, does the error name the folder it started from and the variable to set?"""
+    monkeypatch.delenv(files.DATA_ENV_VAR, raising=False)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError) as error:
+        files.data_dir()
+    assert str(tmp_path.resolve()) in str(error.value) and files.DATA_ENV_VAR in str(error.value)
+
+
+def test_checksum_is_verified_once_per_process(mnist_copy, monkeypatch):
+    """Is the sha256 computed on the first load only?"""
+    calls = []
+    original = files.sha256
+    monkeypatch.setattr(files, "sha256", lambda path: calls.append(path) or original(path))
+    aecourse.load_mnist()
+    aecourse.load_mnist()
+    assert calls == [mnist_copy.resolve()]
+
+
+def test_missing_file_names_the_path(tmp_path, monkeypatch):
+    """Does a missing file raise FileNotFoundError naming the path and the expected checksum?"""
+    missing = tmp_path / "nowhere" / "mnist.npz"
+    monkeypatch.setenv(mnist.MNIST_ENV_VAR, str(missing))
+    with pytest.raises(FileNotFoundError) as error:
+        aecourse.load_mnist()
+    assert str(missing) in str(error.value) and mnist.MNIST_SHA256 in str(error.value)
+
+
+def test_truncated_file_is_refused(mnist_copy):
+    """Does a truncated file raise MnistDataError naming the path, the expected and the found size?"""
+    mnist_copy.write_bytes(mnist_copy.read_bytes()[:1000])
+    with pytest.raises(aecourse.MnistDataError) as error:
+        aecourse.load_mnist()
+    message = str(error.value)
+    assert str(mnist_copy.resolve()) in message and "11,490,519" in message and "1,000" in message
+
+
+def test_corrupt_file_fails_the_checksum(mnist_copy):
+    """Does a file of the right size with one flipped byte raise a checksum mismatch naming both hashes?"""
+    content = bytearray(mnist_copy.read_bytes())
+    content[len(content) // 2] ^= 0xFF
+    mnist_copy.write_bytes(bytes(content))
+    with pytest.raises(aecourse.MnistDataError) as error:
+        aecourse.load_mnist()
+    message = str(error.value)
+    assert str(mnist_copy.resolve()) in message and "checksum mismatch" in message
+    assert mnist.MNIST_SHA256 in message and files.sha256(mnist_copy) in message
+
+
+def test_never_touches_the_network(monkeypatch, fresh_checks):
+    """Does load_mnist work with every socket connection refused?"""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("load_mnist tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    (x_train, _), _ = aecourse.load_mnist()
+    assert x_train.shape == (60000, 28, 28)
