@@ -1,0 +1,83 @@
+"""The one PyTorch training loop: what it trains towards, what it records, and how it fails."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+
+from aecourse import training
+
+
+@pytest.fixture
+def images():
+    """200 small random 'images' of 16 pixels in [0, 1]."""
+    return torch.rand(200, 16, generator=torch.Generator().manual_seed(0))
+
+
+def small_model(seed: int = 0) -> nn.Module:
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(16, 8), nn.ReLU(), nn.Linear(8, 16), nn.Sigmoid())
+
+
+def test_loss_falls_and_history_is_recorded(images):
+    """Does training lower the loss, and record one loss, one validation MSE and one time per epoch?"""
+    history = training.train_autoencoder(small_model(), images, 5, "cpu", batch_size=20, learning_rate=1e-2,
+                                         validation=images[:50], verbose=False)
+    assert len(history.losses) == len(history.val_losses) == len(history.epoch_seconds) == 5
+    assert history.losses[-1] < history.losses[0] and history.val_losses[-1] < history.val_losses[0]
+    assert history.device.startswith("CPU")
+
+
+def test_same_seed_gives_the_same_run(images):
+    """Do two runs from the same initial weights and seed give the same losses?"""
+    runs = [training.train_autoencoder(small_model(), images, 2, "cpu", batch_size=32, seed=3, verbose=False).losses
+            for _ in range(2)]
+    assert runs[0] == runs[1]
+
+
+def test_targets_replace_the_input_as_what_is_learnt(images):
+    """With targets given, does the model learn to output them rather than its input?"""
+    targets = torch.full_like(images, 0.25)
+    model = small_model()
+    training.train_autoencoder(model, images, 30, "cpu", targets=targets, batch_size=50, learning_rate=2e-2, verbose=False)
+    outputs = training.reconstruct(model, images, "cpu")
+    assert (outputs - 0.25).abs().mean() < 0.05
+
+
+def test_masked_loss_counts_only_the_masked_entries():
+    """Does masked_mse ignore entries where the mask is 0, and equal the plain MSE without a mask?"""
+    output, target = torch.tensor([[1.0, 5.0], [2.0, 9.0]]), torch.tensor([[0.0, 0.0], [0.0, 0.0]])
+    mask = torch.tensor([[1.0, 0.0], [1.0, 0.0]])
+    assert training.masked_mse(output, target, mask).item() == pytest.approx((1 + 4) / 2)
+    assert training.masked_mse(output, target).item() == pytest.approx((1 + 25 + 4 + 81) / 4)
+
+
+def test_a_nan_loss_stops_training_with_the_epoch_and_value(images):
+    """Does a non-finite loss raise FloatingPointError naming the epoch and the loss?"""
+    broken = images.clone()
+    broken[::2] = float("nan")
+    with pytest.raises(FloatingPointError, match="epoch 1: the mean training loss is nan"):
+        training.train_autoencoder(small_model(), broken, 2, "cpu", verbose=False)
+
+
+def test_reconstruction_mse_of_the_identity_is_zero(images):
+    """Is the reconstruction MSE of a model that returns its input exactly 0, and a float?"""
+    value = training.reconstruction_mse(nn.Identity(), images, "cpu", batch_size=64)
+    assert isinstance(value, float) and value == 0.0
+
+
+def test_encode_gives_the_encoders_codes_in_evaluation_mode(images):
+    """Does encode return model.encoder's output for every image, computed in evaluation mode?"""
+    model = nn.Module()
+    model.encoder = nn.Sequential(nn.Linear(16, 3), nn.Dropout(0.9))
+    codes = training.encode(model, images, "cpu", batch_size=64)
+    with torch.no_grad():
+        assert torch.equal(codes, model.encoder[0](images))
+
+
+def test_verbose_prints_one_line_per_epoch_on_stdout(images, capsys):
+    """Does verbose training print one line per epoch to standard output and nothing to standard error?"""
+    training.train_autoencoder(small_model(), images, 2, "cpu", validation=images, verbose=True)
+    captured = capsys.readouterr()
+    assert captured.out.count("\n") == 2 and "val_loss" in captured.out and captured.err == ""
