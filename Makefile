@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help book test exercises gpu-check bench clean
+.PHONY: help book test exercises grade check bubblewrap gpu-check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +27,20 @@ test: $(STAMP) ## run the whole test suite (grades every assignment; checks the 
 exercises: $(STAMP) ## regenerate exercises/ from solutions/ with nbgrader
 	$(BIN)/python -m coursetools.release
 
+grade: $(STAMP) ## grade a class in sandboxes: make grade ASSIGNMENT=ex01_mnist_data SUBMISSIONS=dir [OUT= WORKERS= SANDBOX=none SCHEDULER=tcp://host:8786]
+	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade ASSIGNMENT=<id> SUBMISSIONS=<dir> [OUT=<dir>] [WORKERS=<n>] [SANDBOX=none] [SCHEDULER=tcp://host:8786]"; exit 2; }
+	@test "$(SANDBOX)" = none || command -v bwrap >/dev/null || $(MAKE) --no-print-directory bubblewrap
+	$(BIN)/python -m coursetools.grade $(ASSIGNMENT) $(SUBMISSIONS) $(if $(OUT),--out $(OUT)) $(if $(WORKERS),--workers $(WORKERS)) $(if $(SANDBOX),--sandbox $(SANDBOX)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+
+check: $(STAMP) ## run a notebook's visible tests exactly as the grader scores them: make check NOTEBOOK=path.ipynb
+	@test -n "$(NOTEBOOK)" || { echo "usage: make check NOTEBOOK=<path to your notebook>"; exit 2; }
+	$(BIN)/python -m coursetools.check $(NOTEBOOK)
+
+bubblewrap: ## install the sandbox that grading uses (Debian package bubblewrap; needs root)
+	@command -v bwrap >/dev/null && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then apt-get install -y -q bubblewrap || { apt-get update -q && apt-get install -y -q bubblewrap; }; \
+	else echo "bubblewrap (bwrap) is missing: install it with 'sudo apt-get install bubblewrap' (or grade without a sandbox: SANDBOX=none)"; exit 2; fi
+
 gpu-check: $(STAMP) ## train on the CUDA GPU; check devices, loss and epoch times (fails without CUDA)
 	$(BIN)/python -m coursetools.gpu_check
 
@@ -34,5 +48,5 @@ bench: $(STAMP) ## seconds per epoch and images per second of the convolutional 
 	$(BIN)/python -m coursetools.bench
 
 clean: ## remove the built book, caches and nbgrader's working files (keeps .venv)
-	rm -rf _build .pytest_cache gradebook.db submitted autograded feedback
+	rm -rf _build .pytest_cache gradebook.db submitted autograded feedback grades
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

@@ -35,15 +35,20 @@ class Grade:
 
 
 class ScratchCourse:
-    """An nbgrader course in a folder of its own, with the repository's settings and data."""
+    """An nbgrader course in a folder of its own, with the repository's settings and data.
 
-    def __init__(self, root: Path):
+    With ``db_url`` it releases into another course's gradebook (to register an assignment there
+    without writing that course's release folder).
+    """
+
+    def __init__(self, root: Path, db_url: str = ""):
         self.root = Path(root)
         (self.root / "solutions").mkdir(parents=True, exist_ok=True)
         (self.root / "nbgrader_config.py").write_text(
             f"c = get_config()\n"
             f"load_subconfig({str(NBGRADER_CONFIG)!r})\n"
             f"c.CourseDirectory.root = {str(self.root)!r}\n"
+            + (f"c.CourseDirectory.db_url = {db_url!r}\n" if db_url else "")
         )
         self.env = dict(os.environ)
         bin_dir = str(Path(sys.executable).parent)

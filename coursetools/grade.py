@@ -1,0 +1,123 @@
+"""Grade a class's submissions, each in its own sandbox (``make grade``).
+
+    python -m coursetools.grade ASSIGNMENT SUBMISSIONS [--out DIR] [--workers N] [--sandbox bwrap|none]
+                                [--scheduler tcp://HOST:8786] [--no-gradebook] [--cell-timeout S] ...
+
+SUBMISSIONS is in nbgrader's layout, ``<student>/<assignment>/<assignment>.ipynb``
+(other files allowed). OUT (default ``grades/<assignment>``) receives
+grades.csv, ``feedback/<student>.html`` and ``logs/<student>.log``; the scores
+also go into the course's gradebook. The exit status is 0 whenever grading
+ran, whatever the students scored, and 2 when grading itself could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from coursetools.grading import reports
+from coursetools.grading.limits import Limits
+from coursetools.grading.sandbox import SandboxUnavailable, bwrap_prefix
+from coursetools.grading.submissions import find_submissions, grade_submission, read_submission
+from coursetools.paths import REPO, assignments, exercise_notebook
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m coursetools.grade", description=__doc__.splitlines()[0])
+    parser.add_argument("assignment", choices=assignments())
+    parser.add_argument("submissions", type=Path)
+    parser.add_argument("--out", type=Path, default=None, help="default: grades/<assignment>")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="kernels at once (default: the cores, here %(default)s)")
+    parser.add_argument("--sandbox", choices=["bwrap", "none"], default="bwrap", help="default: %(default)s")
+    parser.add_argument("--scheduler", default="", help="a Dask scheduler's address: grade on its cluster")
+    parser.add_argument("--no-gradebook", action="store_true", help="do not record the scores in gradebook.db")
+    parser.add_argument("--course-root", type=Path, default=REPO, help=argparse.SUPPRESS)
+    defaults = Limits()
+    parser.add_argument("--cell-timeout", type=float, default=defaults.cell_seconds, help="seconds per cell (default: %(default)s)")
+    parser.add_argument("--notebook-timeout", type=float, default=defaults.notebook_seconds, help="seconds per notebook (default: %(default)s)")
+    parser.add_argument("--memory", type=float, default=defaults.memory_bytes / 2**30, help="GiB of memory per notebook (default: %(default)s)")
+    parser.add_argument("--processes", type=int, default=defaults.processes, help="processes per notebook (default: %(default)s)")
+    parser.add_argument("--threads", type=int, default=defaults.threads, help="threads per kernel (default: %(default)s)")
+    return parser.parse_args(argv)
+
+
+def check_sandbox(sandbox: str) -> None:
+    """Stop before grading anything when the sandbox cannot work; warn loudly when there is none."""
+    if sandbox == "none":
+        print("WARNING: grading WITHOUT a sandbox (SANDBOX=none): every submission runs with your rights and can read "
+              "and change your files. Use it only for submissions you trust.", file=sys.stderr)
+        return
+    bwrap_prefix(Path("/"), Limits())
+
+
+def grade_all(arguments, students: list[str]) -> list:
+    """Every student's (score, cells run), graded by a thread pool here or by a Dask cluster, with a progress bar."""
+    from tqdm import tqdm
+
+    limits = Limits(arguments.cell_timeout, arguments.notebook_timeout, int(arguments.memory * 2**30),
+                    arguments.processes, threads=arguments.threads)
+    submissions = [read_submission(arguments.submissions, student, arguments.assignment) for student in students]
+    results = {}
+    with tqdm(total=len(submissions), desc=f"grading {arguments.assignment}", unit="notebook", file=sys.stderr) as bar:
+        if arguments.scheduler:
+            from distributed import Client, as_completed as dask_completed
+
+            with Client(arguments.scheduler) as client:
+                futures = {client.submit(grade_submission, arguments.assignment, submission, limits, arguments.sandbox,
+                                         pure=False): submission.student for submission in submissions}
+                for future in dask_completed(futures):
+                    results[futures[future]] = future.result()
+                    bar.update()
+        else:
+            with ThreadPoolExecutor(max(1, arguments.workers)) as pool:
+                futures = {pool.submit(grade_submission, arguments.assignment, submission, limits, arguments.sandbox):
+                           submission.student for submission in submissions}
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    bar.set_postfix_str(f"{futures[future]}: {results[futures[future]][0].status}")
+                    bar.update()
+    return [(results[student], submissions[index]) for index, student in enumerate(students)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    if not arguments.submissions.is_dir():
+        print(f"grading could not start: {arguments.submissions} is not a folder", file=sys.stderr)
+        return 2
+    try:
+        check_sandbox(arguments.sandbox)
+    except SandboxUnavailable as error:
+        print(f"grading could not start: {error}", file=sys.stderr)
+        return 2
+    out = arguments.out or REPO / "grades" / arguments.assignment
+    students = find_submissions(arguments.submissions, arguments.assignment)
+    start = time.monotonic()
+    graded = grade_all(arguments, students)
+    seconds = time.monotonic() - start
+    scores = [score for (score, _), _ in graded]
+    for (score, ran), _ in graded:
+        (out / "feedback").mkdir(parents=True, exist_ok=True)
+        (out / "logs").mkdir(parents=True, exist_ok=True)
+        (out / "feedback" / f"{score.student}.html").write_text(reports.feedback_page(arguments.assignment, score))
+        (out / "logs" / f"{score.student}.log").write_text(reports.log_text(arguments.assignment, score, ran and ran["cells"]))
+    rows = None
+    if not arguments.no_gradebook:
+        from coursetools.grading import gradebook
+        from coursetools.grading.notebooks import read_notebook
+
+        timestamps = {submission.student: submission.files["timestamp.txt"].decode(errors="replace").strip()
+                      for _, submission in graded if "timestamp.txt" in submission.files}
+        rows = gradebook.record(arguments.course_root, arguments.assignment, [result for result, _ in graded],
+                                read_notebook(exercise_notebook(arguments.assignment)), timestamps)
+    reports.write_csv(out / "grades.csv", arguments.assignment, scores, rows)
+    print(reports.summary(scores, seconds))
+    print(f"grades: {out / 'grades.csv'}; feedback pages: {out / 'feedback'}; logs: {out / 'logs'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""The scores, into the course's nbgrader gradebook, as ``nbgrader autograde`` would put them.
+
+Each graded notebook is written to ``submitted/<student>/<assignment>/`` as the
+released notebook with the student's answers (and the cells they added), and
+nbgrader's own ``Autograde`` runs over it with its kernel replaced by
+``ReplayResults``: instead of executing anything again, it gives each test cell
+the result the sandbox produced (nothing for a pass, one error for a failure),
+and nbgrader's ``SaveAutoGrades`` records exactly the grader's score. So
+``nbgrader export``, ``generate_feedback`` and formgrader keep working, and no
+submission ever runs outside the sandbox.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import sys
+import warnings
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
+from coursetools.grading.notebooks import _nbgrader, _source
+from coursetools.grading.scoring import Score
+from coursetools.nbgrader_course import ScratchCourse
+from coursetools.paths import notebook_name
+
+
+class ReplayResults(NbGraderPreprocessor):
+    """Give every test cell the outputs the sandboxed run decided: none when it passed, one error when it did not."""
+
+    results_file = Unicode("", help="JSON file: {student: {grade_id: error text or null}}").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        results = json.loads(Path(self.results_file).read_text())[resources["nbgrader"]["student"]]
+        for cell in nb.cells:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if cell.cell_type == "code" and grade_id in results:
+                error = results[grade_id]
+                cell.outputs = [] if error is None else [
+                    nbformat.v4.new_output("error", ename="NotPassed", evalue=error, traceback=[error])]
+        return nb, resources
+
+
+def graded_notebook(release: dict, score: Score, ran: dict | None) -> dict:
+    """The released notebook with the student's answers and own cells, as nbgrader stores a submission."""
+    notebook = copy.deepcopy(release)
+    if ran is None:
+        return notebook
+    steps = ran["plan"].steps
+    answers = {step.grade_id: step.source for step in steps if step.kind == "answer"}
+    following: dict[str, list[str]] = {}
+    anchor = ""
+    for step in steps:
+        if step.kind == "student":
+            following.setdefault(anchor, []).append(step.source)
+        else:
+            anchor = step.grade_id
+    cells = [_own_cell(code) for code in following.get("", [])]
+    for cell in notebook["cells"]:
+        grade_id = _nbgrader(cell).get("grade_id", "")
+        if grade_id in answers:
+            cell["source"] = answers[grade_id]
+        cells.append(cell)
+        cells += [_own_cell(code) for code in following.get(grade_id, [])] if grade_id else []
+    notebook["cells"] = cells
+    return notebook
+
+
+def _own_cell(code: str) -> dict:
+    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": code}
+
+
+def record(course_root: Path, assignment: str, results: list[tuple[Score, dict | None]], release: dict,
+           timestamps: dict[str, str]) -> dict[str, dict]:
+    """Record every score in the gradebook of the course at ``course_root``; return nbgrader's export fields by student."""
+    from nbgrader.api import Gradebook
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    course_root = Path(course_root)
+    environment_bin = str(Path(sys.executable).parent)  # nbgrader runs `alembic` by name when it opens a gradebook
+    if environment_bin not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = environment_bin + os.pathsep + os.environ.get("PATH", "")
+    database = f"sqlite:///{course_root / 'gradebook.db'}"
+    with Gradebook(database) as gradebook:
+        registered = assignment in {known.name for known in gradebook.assignments}
+    if not registered:
+        with tempfile.TemporaryDirectory(prefix="aecourse-register-") as scratch:
+            ScratchCourse(Path(scratch), db_url=database).release(assignment)
+    outcomes = {score.student: {test.grade_id: None if test.points == test.max_points else test.outcome
+                                for test in score.tests} for score, _ in results}
+    for score, _ in results:  # a submission that never ran fails every test cell
+        outcomes[score.student] = outcomes[score.student] or {
+            _nbgrader(cell)["grade_id"]: f"{score.status}: {score.note}"
+            for cell in release["cells"] if _nbgrader(cell).get("grade")}
+    with tempfile.TemporaryDirectory(prefix="aecourse-replay-") as scratch:
+        results_file = Path(scratch) / "results.json"
+        results_file.write_text(json.dumps(outcomes))
+        config = PyFileConfigLoader("nbgrader_config.py", str(course_root)).load_config()
+        config.merge(Config({
+            "CourseDirectory": {"root": str(course_root)},
+            "ReplayResults": {"results_file": str(results_file)},
+            "Autograde": {"autograde_preprocessors": [
+                ReplayResults, "nbgrader.preprocessors.LimitOutput", "nbgrader.preprocessors.SaveAutoGrades",
+                "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata"]},
+        }))
+        api = NbGraderAPI(config=config)
+        warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy's session warnings from nbgrader's own code
+        for score, ran in results:
+            folder = course_root / "submitted" / score.student / assignment
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / notebook_name(assignment)).write_text(json.dumps(graded_notebook(release, score, ran), indent=1))
+            if score.student in timestamps:
+                (folder / "timestamp.txt").write_text(timestamps[score.student])
+            outcome = api.autograde(assignment, score.student, force=True, create=True)
+            if not outcome["success"]:
+                raise RuntimeError(f"nbgrader could not record {score.student}: {outcome.get('error', '')}")
+    return export_rows(database, assignment, [score.student for score, _ in results])
+
+
+def export_rows(database: str, assignment: str, students: list[str]) -> dict[str, dict]:
+    """nbgrader's export fields of each student's submission, read back from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    rows = {}
+    with Gradebook(database) as gradebook:
+        for student_id in students:
+            submission = gradebook.find_submission(assignment, student_id)
+            student = submission.student
+            rows[student_id] = {
+                "duedate": submission.duedate or "", "timestamp": submission.timestamp or "",
+                "last_name": student.last_name or "", "first_name": student.first_name or "",
+                "email": student.email or "", "raw_score": f"{submission.score:g}",  # as `nbgrader export` computes them
+                "late_submission_penalty": f"{submission.late_submission_penalty:g}",
+                "score": f"{max(0.0, submission.score - submission.late_submission_penalty):g}",
+                "max_score": f"{submission.max_score:g}",
+            }
+    return rows

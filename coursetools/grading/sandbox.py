@@ -1,0 +1,236 @@
+"""One submission's kernel, in a bubblewrap sandbox, and the cells it is asked to run.
+
+The sandbox sees the system and the course's Python environment read-only,
+the course package and the data read-only, and one writable folder: a
+throwaway copy of the submission. It has no network, a private ``/tmp`` and
+``HOME``, its own PID namespace (when its first process ends, every process
+it started ends too), no capabilities, and it dies with the grader. The
+kernel talks to the grader over IPC sockets in the writable folder, because a
+new network namespace cannot reach the grader's loopback. Cells are sent over
+those sockets: the notebook with the hidden tests never lies on disk inside.
+``SANDBOX=none`` runs the same kernel without bubblewrap, for machines that
+cannot run it; the grader then warns that submissions run with its own rights.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import queue
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jupyter_client import KernelManager
+
+from coursetools.grading.limits import CgroupLimits, Limits, Watchdog
+from coursetools.paths import DATA, REPO
+
+SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or cannot create a sandbox on this machine."""
+
+
+def bwrap_prefix(work_dir: Path, limits: Limits) -> list[str]:
+    """The bubblewrap command line that runs a command inside the sandbox, with ``work_dir`` writable."""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        raise SandboxUnavailable(
+            "bubblewrap (bwrap) is not installed: install the Debian package with `apt-get install bubblewrap` "
+            "(`make grade` does this as root), or grade without a sandbox with SANDBOX=none"
+        )
+    command = [bwrap, "--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
+               "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session",
+               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    for folder in SYSTEM_FOLDERS:
+        if os.path.exists(folder):
+            command += ["--ro-bind", folder, folder]
+    for folder in sorted({sys.base_prefix, sys.prefix, str(REPO / "aecourse"), str(DATA)}):
+        command += ["--ro-bind", folder, folder]
+    for device in glob.glob("/dev/nvidia*"):
+        command += ["--dev-bind", device, device]
+    command += ["--bind", str(work_dir), str(work_dir), "--chdir", str(work_dir), "--clearenv"]
+    for name, value in kernel_environment(work_dir, limits).items():
+        command += ["--setenv", name, value]
+    return command + ["--"]
+
+
+def kernel_environment(work_dir: Path, limits: Limits) -> dict[str, str]:
+    """The variables a sandboxed kernel sees: nothing of the grader's, threads pinned, headless plots, the data folder."""
+    threads = str(limits.threads)
+    return {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": "/tmp/home",
+        "IPYTHONDIR": "/tmp/ipython",
+        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "MPLBACKEND": "Agg",
+        "LANG": "C.UTF-8",
+        "AECOURSE_DATA": str(DATA),
+        "NBGRADER_EXECUTION": "autograde",
+        "OMP_NUM_THREADS": threads,
+        "MKL_NUM_THREADS": threads,
+        "OPENBLAS_NUM_THREADS": threads,
+        "TF_NUM_INTRAOP_THREADS": threads,
+        "TF_NUM_INTEROP_THREADS": threads,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "CUBLAS_WORKSPACE_CONFIG": ":4096:8",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+class _SandboxedKernelManager(KernelManager):
+    """A kernel manager that starts ipykernel behind a prefix (bubblewrap, cgroups) with a fixed command line."""
+
+    prefix: list[str] = []
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        return [*self.prefix, sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file,
+                "--IPKernelApp.capture_fd_output=False", "--HistoryManager.enabled=False"]
+
+
+@dataclass
+class Execution:
+    """What one cell did: the kernel's reply status, the error if any, its text output (truncated), its seconds."""
+
+    status: str
+    error: str = ""
+    output: str = ""
+    seconds: float = 0.0
+    expressions: dict = field(default_factory=dict)
+    replies: int = 1
+
+
+class KernelStopped(Exception):
+    """The kernel stopped answering; ``reason`` says why (timeout, out of memory, too much output, crashed)."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason, self.detail = reason, detail
+
+
+class SandboxedKernel:
+    """A kernel in a sandbox (or, with ``sandbox="none"``, not), under the limits, for one submission's cells."""
+
+    def __init__(self, work_dir: Path, limits: Limits, sandbox: str = "bwrap"):
+        if sandbox not in ("bwrap", "none"):
+            raise ValueError(f'sandbox must be "bwrap" or "none"; found {sandbox!r}')
+        self.work_dir, self.limits, self.sandbox = Path(work_dir), limits, sandbox
+        self.cgroups = CgroupLimits(self.work_dir.name, limits) if CgroupLimits.available() else None
+        self.watchdog: Watchdog | None = None
+        self.output_bytes = 0
+
+    def __enter__(self) -> "SandboxedKernel":
+        sockets = self.work_dir / ".kernel"
+        sockets.mkdir(parents=True, exist_ok=True)
+        self.manager = _SandboxedKernelManager(transport="ipc", ip=str(sockets / "ipc"),
+                                               connection_file=str(sockets / "connection.json"))
+        prefix = self.cgroups.command_prefix() if self.cgroups else []
+        if self.sandbox == "bwrap":
+            prefix += bwrap_prefix(self.work_dir, self.limits)
+        self.manager.prefix = prefix
+        environment = {**kernel_environment(self.work_dir, self.limits), "PATH": os.environ.get("PATH", "")}
+        self.kernel_log = (sockets / "kernel.log").open("wb")
+        try:
+            self.manager.start_kernel(cwd=str(self.work_dir), env=environment, stdout=self.kernel_log,
+                                      stderr=self.kernel_log)
+            self.client = self.manager.client()
+            self.client.start_channels()
+            self.client.wait_for_ready(timeout=120)
+        except RuntimeError as error:
+            self.close()
+            raise KernelStopped("crashed", f"the kernel did not start: {error}") from error
+        if self.cgroups is None:
+            self.watchdog = Watchdog(self.manager.provisioner.process.pid, self.limits)
+            self.watchdog.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the kernel and every process it started; remove the cgroups."""
+        if getattr(self, "client", None) is not None:
+            self.client.stop_channels()
+        if getattr(self, "manager", None) is not None and self.manager.has_kernel:
+            self.manager.shutdown_kernel(now=True)
+        if self.watchdog is not None:
+            self.watchdog.stop()
+        if getattr(self, "kernel_log", None) is not None:
+            self.kernel_log.close()
+        if self.cgroups is not None:
+            self.cgroups.kill_all()
+            for _ in range(20):
+                if not (self.cgroups.pids / "cgroup.procs").read_text().strip():
+                    break
+                time.sleep(0.05)
+            self.cgroups.remove()
+
+    def stop_reason(self) -> str:
+        """Why the kernel died: out of memory, too many processes, or crashed."""
+        if self.cgroups is not None:
+            if self.cgroups.out_of_memory():
+                return "out of memory"
+            if self.cgroups.hit_process_limit():
+                return "too many processes"
+        if self.watchdog is not None and self.watchdog.reason:
+            return self.watchdog.reason
+        return "crashed"
+
+    def _take_output(self, message, kept: list[str]) -> None:
+        kind, content = message["msg_type"], message["content"]
+        if kind == "stream":
+            text = content.get("text", "")
+        elif kind in ("execute_result", "display_data"):
+            text = str(content.get("data", {}).get("text/plain", ""))
+        elif kind == "error":
+            text = f"{content.get('ename', '')}: {content.get('evalue', '')}\n"
+        else:
+            return
+        self.output_bytes += len(text)
+        if sum(map(len, kept)) < 20_000:
+            kept.append(text)
+
+    def execute(self, code: str, timeout: float, *, silent: bool = False, user_expressions: dict | None = None) -> Execution:
+        """Run ``code``; return the kernel's reply. Raises ``KernelStopped`` on timeout, death or too much output."""
+        start = time.monotonic()
+        msg_id = self.client.execute(code, silent=silent, store_history=not silent,
+                                     user_expressions=user_expressions or {}, allow_stdin=False)
+        replies, idle, kept = [], False, []
+        while not (replies and idle):
+            if time.monotonic() - start > timeout:
+                if self.cgroups is not None and self.cgroups.hit_process_limit():
+                    raise KernelStopped("too many processes", f"it tried to run more than {self.limits.processes} processes")
+                raise KernelStopped("timeout", f"ran longer than {timeout:g} s")
+            try:
+                message = self.client.get_iopub_msg(timeout=0.2)
+                if message["parent_header"].get("msg_id") == msg_id:
+                    idle = idle or (message["msg_type"] == "status" and message["content"]["execution_state"] == "idle")
+                    self._take_output(message, kept)
+            except queue.Empty:
+                if not self.manager.is_alive():
+                    raise KernelStopped(self.stop_reason()) from None
+            replies += self._shell_replies(msg_id, wait=0)
+            if self.output_bytes > self.limits.output_bytes:
+                raise KernelStopped("too much output", f"more than {self.limits.output_bytes:,} characters")
+        replies += self._shell_replies(msg_id, wait=0.05)
+        if self.cgroups is not None and self.cgroups.hit_process_limit():
+            raise KernelStopped("too many processes", f"it tried to run more than {self.limits.processes} processes")
+        content = replies[0]["content"]
+        error = ": ".join(filter(None, (content.get("ename"), content.get("evalue")))) if content["status"] == "error" else ""
+        return Execution(content["status"], error, "".join(kept), time.monotonic() - start,
+                         content.get("user_expressions", {}), len(replies))
+
+    def _shell_replies(self, msg_id: str, wait: float) -> list:
+        found = []
+        while True:
+            try:
+                message = self.client.get_shell_msg(timeout=wait)
+            except queue.Empty:
+                return found
+            if message["parent_header"].get("msg_id") == msg_id:
+                found.append(message)
