@@ -1,0 +1,91 @@
+"""The hostile corpus as data, and the helpers that build its submissions and grade a folder of them."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from coursetools.paths import REPO, exercise_notebook, notebook_name, solution_notebook
+
+CORPUS = Path(__file__).parent / "hostile"
+ESCAPES = [Path("/tmp/aecourse-escape"), Path.home() / "aecourse-escape", REPO / "aecourse-escape",
+           Path("/root/aecourse-escape"), Path("/tmp/aecourse-leak.txt")]
+
+
+def cases(assignment: str) -> list[dict]:
+    return tomllib.loads((CORPUS / f"{assignment}.toml").read_text())["case"]
+
+
+def all_cases() -> list:
+    return [pytest.param(path.stem, case, id=f"{path.stem}:{case['name']}")
+            for path in sorted(CORPUS.glob("*.toml")) for case in cases(path.stem)]
+
+
+def _grade_id(cell: dict) -> str:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+
+
+def build(assignment: str, case: dict) -> dict[str, str]:
+    """The files of one hostile submission, built from the released notebook as the case says."""
+    files = dict(case.get("files", {}))
+    if "raw" in case:
+        return {**files, notebook_name(assignment): case["raw"]}
+    if case.get("no_notebook"):
+        return files
+    notebook = json.loads(exercise_notebook(assignment).read_text())
+    if case["base"] == "answered":
+        answers = {_grade_id(c): c["source"] for c in json.loads(solution_notebook(assignment).read_text())["cells"]
+                   if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+        for cell in notebook["cells"]:
+            cell["source"] = answers.get(_grade_id(cell), cell["source"])
+    cells = notebook["cells"]
+    tests = [cell for cell in cells if cell.get("metadata", {}).get("nbgrader", {}).get("grade")]
+    if "append" in case:
+        target = next(cell for cell in cells if _grade_id(cell) == case["append"]["cell"])
+        target["source"] = "".join(target["source"]) + "\n" + case["append"]["code"]
+    if "duplicate" in case:
+        original = next(cell for cell in cells if _grade_id(cell) == case["duplicate"])
+        cells.insert(cells.index(original) + 1, copy.deepcopy(original))
+    if case.get("empty_tests"):
+        for cell in tests:
+            cell["source"] = "pass"
+    if case.get("delete_tests"):
+        notebook["cells"] = [cell for cell in cells if cell not in tests]
+    if "metadata" in case:
+        fields = dict(case["metadata"])
+        name = fields.pop("cell")
+        target = next(cell for cell in cells if _grade_id(cell) == name)
+        target["metadata"]["nbgrader"].update(fields)
+    if "kernel" in case:
+        notebook["metadata"]["kernelspec"] = {"name": case["kernel"], "display_name": case["kernel"]}
+    if case.get("move_answers_to_end"):
+        answers_cells = [cell for cell in cells if cell.get("metadata", {}).get("nbgrader", {}).get("solution")]
+        notebook["cells"] = [cell for cell in cells if cell not in answers_cells] + answers_cells
+    return {**files, case.get("notebook_name", notebook_name(assignment)): json.dumps(notebook)}
+
+
+def grade(submissions: Path, assignment: str, out: Path, course: Path, workers: int, *extra: str) -> dict[str, dict]:
+    """Run the grading command over ``submissions``; return grades.csv's rows by student."""
+    command = [sys.executable, "-m", "coursetools.grade", assignment, str(submissions), "--out", str(out),
+               "--workers", str(workers), "--course-root", str(course), *extra]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, f"grading exited with {result.returncode}:\n{result.stdout}\n{result.stderr[-3000:]}"
+    with (out / "grades.csv").open() as handle:
+        return {row["student_id"]: row for row in csv.DictReader(handle)}
+
+
+def write_submissions(folder: Path, assignment: str, chosen: list[dict]) -> Path:
+    """Write each case's submission into ``folder`` in nbgrader's layout, ``<case>/<assignment>/``; return ``folder``."""
+    for case in chosen:
+        target = folder / case["name"] / assignment
+        target.mkdir(parents=True)
+        for name, content in build(assignment, case).items():
+            (target / name).write_text(content)
+    return folder

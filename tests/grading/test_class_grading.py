@@ -1,0 +1,87 @@
+"""Grading a class: the same grades whatever the workers or the cluster, regrades that replace, clear refusals."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from corpus import cases, grade, write_submissions
+
+from coursetools.nbgrader_course import ScratchCourse
+from coursetools.paths import REPO
+
+pytestmark = [pytest.mark.grading, pytest.mark.sandbox]
+
+ASSIGNMENT = "ex01_mnist_data"
+CHOSEN = ("00_control_first", "untouched", "patched_allclose", "not_json")
+
+
+@pytest.fixture
+def class_folder(tmp_path):
+    """Four ex01 submissions (a correct one, an untouched one, a flagged one, a broken file) and a scratch course."""
+    chosen = [case for case in cases(ASSIGNMENT) if case["name"] in CHOSEN]
+    return write_submissions(tmp_path / "submissions", ASSIGNMENT, chosen), ScratchCourse(tmp_path / "course").root
+
+
+def outcomes(rows: dict) -> dict:
+    return {student: (row["score"], row["status"]) for student, row in rows.items()}
+
+
+def test_grades_do_not_depend_on_workers_or_a_cluster(class_folder, tmp_path):
+    """Do one worker, two workers and a Dask cluster of two give every student the same score and status?"""
+    from distributed import LocalCluster
+
+    submissions, course = class_folder
+    one = outcomes(grade(submissions, ASSIGNMENT, tmp_path / "one", course, 1))
+    two = outcomes(grade(submissions, ASSIGNMENT, tmp_path / "two", course, 2))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        clustered = outcomes(grade(submissions, ASSIGNMENT, tmp_path / "cluster", course, 1,
+                                   "--scheduler", cluster.scheduler_address))
+    assert one == two == clustered, f"1 worker: {one}\n2 workers: {two}\ncluster: {clustered}"
+    assert one["00_control_first"] == ("8", "graded") and one["patched_allclose"] == ("0", "flagged")
+
+
+def test_a_failed_regrade_leaves_no_older_higher_grade(class_folder, tmp_path):
+    """When a student's full-marks notebook is replaced by a broken file and regraded, do grades.csv and the gradebook both say 0?"""
+    from nbgrader.api import Gradebook
+
+    submissions, course = class_folder
+    assert grade(submissions, ASSIGNMENT, tmp_path / "first", course, 2)["00_control_first"]["score"] == "8"
+    (submissions / "00_control_first" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").write_text("{broken")
+    row = grade(submissions, ASSIGNMENT, tmp_path / "second", course, 2)["00_control_first"]
+    assert (row["score"], row["status"]) == ("0", "not a notebook")
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        assert gradebook.find_submission(ASSIGNMENT, "00_control_first").score == 0
+
+
+def test_grading_refuses_to_start_without_bubblewrap(class_folder, tmp_path):
+    """Without bwrap on the PATH, does grading stop before running anything, exit 2 and say how to get it?"""
+    submissions, course = class_folder
+    environment = {**os.environ, "PATH": os.path.dirname(sys.executable)}
+    result = subprocess.run([sys.executable, "-m", "coursetools.grade", ASSIGNMENT, str(submissions), "--out",
+                             str(tmp_path / "out"), "--course-root", str(course)],
+                            cwd=REPO, env=environment, capture_output=True, text=True)
+    assert result.returncode == 2 and "apt-get install bubblewrap" in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_grading_without_a_sandbox_warns(class_folder, tmp_path):
+    """With --sandbox none, does grading say loudly that submissions run with the grader's rights, and still grade?"""
+    submissions, course = class_folder
+    result = subprocess.run([sys.executable, "-m", "coursetools.grade", ASSIGNMENT, str(submissions), "--out",
+                             str(tmp_path / "out"), "--course-root", str(course), "--sandbox", "none"],
+                            cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0 and "WITHOUT a sandbox" in result.stderr, result.stderr
+    assert "4 submissions" in result.stdout
+
+
+def test_check_prints_each_visible_test_and_its_points(class_folder):
+    """Does `make check`'s command print every visible test cell with its points, and the total?"""
+    submissions, _ = class_folder
+    notebook = submissions / "00_control_first" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    result = subprocess.run([sys.executable, "-m", "coursetools.check", str(notebook)], cwd=REPO,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "ok   test_preprocess_values" in result.stdout and "8 / 8 points on the visible tests" in result.stdout

@@ -1,0 +1,96 @@
+"""The grader's parts on their own: reading submissions, planning what runs, comparing snapshots, scoring."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coursetools.grading import guard, notebooks
+from coursetools.grading.notebooks import Step
+from coursetools.grading.runner import CellRun, Run
+from coursetools.grading.sandbox import Execution
+from coursetools.grading.scoring import score_run
+from coursetools.paths import exercise_notebook, solution_notebook
+
+ASSIGNMENT = "ex01_mnist_data"
+
+
+@pytest.fixture
+def notebooks_of_ex01():
+    """The source and the released notebook of ex01, as JSON."""
+    return (notebooks.read_notebook(solution_notebook(ASSIGNMENT)),
+            notebooks.read_notebook(exercise_notebook(ASSIGNMENT)))
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b"\xff\xfe", "not UTF-8"), ("{oops", "not valid JSON"), ('{"cells": 3}', "no list of cells"),
+    ('{"cells": [3]}', "not objects"),
+])
+def test_unreadable_files_are_named_for_what_they_are(tmp_path, content, words):
+    """Does a file that is not a notebook raise SubmissionError saying what it is instead?"""
+    path = tmp_path / "x.ipynb"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(notebooks.SubmissionError, match=words):
+        notebooks.read_notebook(path)
+
+
+def test_the_plan_runs_the_source_tests_with_the_students_answers(notebooks_of_ex01):
+    """Does the released notebook plan into the source's test cells (hidden cases included) and its own answers?"""
+    source, release = notebooks_of_ex01
+    plan = notebooks.plan(source, release, release)
+    tests = [step for step in plan.steps if step.kind == "test"]
+    assert plan.repairs == [] and plan.max_score == 8
+    assert all("BEGIN HIDDEN TESTS" in step.source for step in tests if step.grade_id == "test_preprocess_values")
+    answer = next(step for step in plan.steps if step.grade_id == "preprocess")
+    assert "NotImplementedError" in answer.source
+
+
+def test_own_cells_run_where_the_student_put_them(notebooks_of_ex01):
+    """Does a cell the student added run right after the cell it followed, as student code?"""
+    source, release = notebooks_of_ex01
+    submission = json.loads(json.dumps(release))
+    index = next(i for i, c in enumerate(submission["cells"]) if notebooks._nbgrader(c).get("grade_id") == "preprocess")
+    submission["cells"].insert(index + 1, {"cell_type": "code", "metadata": {}, "source": "helper = 1", "outputs": []})
+    steps = notebooks.plan(source, release, submission).steps
+    position = [step.grade_id for step in steps].index("preprocess")
+    assert steps[position + 1] == Step("student", "helper = 1")
+
+
+def test_watched_modules_follow_the_setup_cell():
+    """Are the frameworks and course modules the setup cell imports added to the watched ones?"""
+    watched = guard.modules_to_watch("import torch\nfrom aecourse.convolution import measured\nimport numpy as np")
+    assert "torch" in watched and "aecourse.convolution.measured" in watched and "keras" not in watched
+
+
+def test_findings_name_what_the_submission_changed():
+    """Are a function replaced by student code, a hook added and a rebound name findings, and a library's own rewrap not?"""
+    student_file = "/tmp/ipykernel_1/123.py"
+    snapshot = {"numpy.allclose": [1, "library"], "torch.manual_seed": [4, "library"], "ipython.events.pre_run_cell": []}
+    current = {"numpy.allclose": [2, student_file], "torch.manual_seed": [5, "library"],
+               "ipython.events.pre_run_cell": [[7, student_file]], "modules from the submission": ["numpy"],
+               "names": {"x_train": 9}}
+    found = guard.findings(snapshot, current, {"x_train": 8})
+    assert any(item.startswith("numpy.allclose was replaced (by code from /tmp/ipykernel_1") for item in found)
+    assert any("pre_run_cell: the submission added its own hook" in item for item in found)
+    assert any("from the submission: numpy" in item for item in found) and any("'x_train'" in item for item in found)
+    assert not any("manual_seed" in item for item in found) and snapshot["torch.manual_seed"] == [5, "library"]
+
+
+def test_a_builtin_from_another_module_is_not_the_librarys_own():
+    """Is numpy.allclose replaced by operator.is_not (a C function from elsewhere) a finding?"""
+    found = guard.findings({"numpy.allclose": [1, "library"]}, {"numpy.allclose": [2, "builtin:_operator"]}, {})
+    assert found == ["numpy.allclose was replaced (by code from builtin:_operator)"]
+
+
+def test_scoring_ignores_output_and_counts_clean_replies():
+    """Does a test earn its points from an 'ok' reply alone, lose them on an error or a second reply?"""
+    steps = [Step("test", "a", "test_a", 2.0), Step("test", "b", "test_b", 1.0), Step("test", "c", "test_c", 3.0)]
+    run = Run([CellRun(steps[0], Execution("ok", output="8\nWARNING on stderr")),
+               CellRun(steps[1], Execution("error", "AssertionError: expected 3, found 4")),
+               CellRun(steps[2], Execution("ok", replies=1))])
+    score = score_run("student", run, [])
+    assert (score.score, score.max_score, score.status) == (5.0, 6.0, "graded")
+    assert score.tests[1].outcome == "AssertionError: expected 3, found 4"
+    run.cells[2].execution.replies = 2
+    assert score_run("student", run, []).status == "flagged"
