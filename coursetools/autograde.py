@@ -1,26 +1,45 @@
-"""Autograde one notebook in a throw-away course directory and print its score per test cell.
+"""Grade one notebook as `make grade` does (hidden tests included), and print every test cell's points and message.
 
-    python -m coursetools.autograde ASSIGNMENT NOTEBOOK.ipynb
+    python -m coursetools.autograde ASSIGNMENT NOTEBOOK.ipynb [--sandbox bwrap|none]
+
+For an instructor looking at one submission: nothing is written to the
+gradebook. A cell that lost points is shown with the message the student sees
+on the feedback page.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
-from coursetools.nbgrader_course import autograde
+from coursetools.grading.limits import Limits
+from coursetools.grading.submissions import Submission, grade_submission
+from coursetools.paths import assignments, notebook_name
+
+
+def print_score(score) -> None:
+    """Each test cell's result and points, the repairs, and the total with the status."""
+    for test in score.tests:
+        mark = "ok  " if test.points == test.max_points else "FAIL"
+        print(f"{mark} {test.grade_id:40s} {test.points:g} / {test.max_points:g}  {test.question}")
+        if test.points < test.max_points:
+            print(f"     {test.outcome}")
+    for repair in score.repairs:
+        print(f"note: {repair}")
+    print(f"total {score.score:g} / {score.max_score:g} ({score.status}: {score.note})")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m coursetools.autograde", description=__doc__.splitlines()[0])
-    parser.add_argument("assignment")
+    parser.add_argument("assignment", choices=assignments())
     parser.add_argument("notebook", type=Path)
+    parser.add_argument("--sandbox", choices=["bwrap", "none"], default="bwrap" if shutil.which("bwrap") else "none")
     arguments = parser.parse_args(argv)
-    result = autograde(arguments.assignment, arguments.notebook)
-    for name, (score, max_score) in result.cells.items():
-        print(f"{name:40s} {score:g} / {max_score:g}")
-    print(f"{'total':40s} {result.score:g} / {result.max_score:g}")
+    files = {notebook_name(arguments.assignment): arguments.notebook.read_bytes()}
+    score, _ = grade_submission(arguments.assignment, Submission("submission", files, []), Limits(), arguments.sandbox)
+    print_score(score)
     return 0
 
 

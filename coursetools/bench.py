@@ -61,8 +61,11 @@ def grading_throughput(assignment: str, copies: int, workers: list[int]) -> None
             grade.main([assignment, str(root / "submissions"), "--out", str(root / f"out{count}"),
                         "--workers", str(count), "--course-root", str(course.root)])
             seconds = time.monotonic() - start
+            results = json.loads((root / f"out{count}" / "results.json").read_text())
+            cell, cell_seconds = max((row["slowest_cell"] for row in results.values()), key=lambda item: item[1])
             print(f"make grade, {count} worker(s): {copies} notebooks in {seconds:.0f} s, "
-                  f"{copies / seconds * 60:.1f} students per minute, {seconds * count / copies:.1f} s per notebook")
+                  f"{copies / seconds * 60:.1f} students per minute, {seconds * count / copies:.1f} s per notebook; "
+                  f"slowest cell {cell}, {cell_seconds:.1f} s")
         course = ScratchCourse(root / "plain")
         course.release(assignment)
         start = time.monotonic()

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from coursetools.grading.limits import Limits
+from coursetools.autograde import print_score
 from coursetools.grading.submissions import Submission, grade_submission
 from coursetools.paths import assignments, notebook_name
 
@@ -42,15 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     assignment = assignment_of(arguments.notebook, arguments.assignment)
     files = {notebook_name(assignment): arguments.notebook.read_bytes()}
     score, _ = grade_submission(assignment, Submission("you", files, []), Limits(), arguments.sandbox, visible_only=True)
-    for test in score.tests:
-        mark = "ok  " if test.points == test.max_points else "FAIL"
-        print(f"{mark} {test.grade_id:40s} {test.points:g} / {test.max_points:g}  {test.question}")
-        if test.points < test.max_points:
-            print(f"     {test.outcome}")
-    for repair in score.repairs:
-        print(f"note: {repair}")
-    print(f"{score.score:g} / {score.max_score:g} points on the visible tests ({score.status}: {score.note}); "
-          "the grader adds hidden cases.")
+    print_score(score)
+    print("(the visible tests only; the grader adds hidden cases)")
     return 0
 
 

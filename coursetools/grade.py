@@ -5,8 +5,9 @@
 
 SUBMISSIONS is in nbgrader's layout, ``<student>/<assignment>/<assignment>.ipynb``
 (other files allowed). OUT (default ``grades/<assignment>``) receives
-grades.csv, ``feedback/<student>.html`` and ``logs/<student>.log``; the scores
-also go into the course's gradebook. The exit status is 0 whenever grading
+grades.csv, results.json (every test cell's points and outcome),
+``feedback/<student>.html`` and ``logs/<student>.log``; the scores also go into
+the course's gradebook. The exit status is 0 whenever grading
 ran, whatever the students scored, and 2 when grading itself could not run.
 """
 
@@ -114,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = gradebook.record(arguments.course_root, arguments.assignment, [result for result, _ in graded],
                                 read_notebook(exercise_notebook(arguments.assignment)), timestamps)
     reports.write_csv(out / "grades.csv", arguments.assignment, scores, rows)
+    reports.write_results(out / "results.json", scores)
     print(reports.summary(scores, seconds))
     print(f"grades: {out / 'grades.csv'}; feedback pages: {out / 'feedback'}; logs: {out / 'logs'}")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -78,3 +79,16 @@ def summary(scores: list[Score], seconds: float) -> str:
     rate = len(scores) / seconds * 60 if seconds else 0.0
     return (f"{len(scores)} submissions: {statuses.get('graded', 0)} graded, {full} at full marks, {zero} at zero, "
             f"{statuses.get('flagged', 0)} flagged; {details}; {seconds:.0f} s ({rate:.1f} per minute)")
+
+
+def write_results(path: Path, scores: list[Score]) -> None:
+    """results.json: every student's status, score and each test cell's points and outcome, for scripts."""
+    path.write_text(json.dumps({
+        score.student: {
+            "score": score.score, "max_score": score.max_score, "status": score.status, "note": score.note,
+            "seconds": round(score.seconds, 1), "repairs": score.repairs,
+            "slowest_cell": [score.slowest_cell[0], round(score.slowest_cell[1], 1)],
+            "tests": {test.grade_id: {"points": test.points, "max_points": test.max_points, "outcome": test.outcome}
+                      for test in score.tests},
+        } for score in scores
+    }, indent=1))

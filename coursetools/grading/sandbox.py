@@ -17,6 +17,7 @@ from __future__ import annotations
 import glob
 import os
 import queue
+import re
 import shutil
 import sys
 import time
@@ -81,6 +82,18 @@ def kernel_environment(work_dir: Path, limits: Limits) -> dict[str, str]:
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def raising_line(traceback: list[str]) -> str:
+    """The line of the cell itself that was running when the error was raised (the first marked frame line)."""
+    for frame in traceback:
+        for line in _ANSI.sub("", frame).splitlines():
+            if line.lstrip().startswith("---->"):
+                return line.split("---->", 1)[1].strip().split(" ", 1)[-1].strip()
+    return ""
 
 
 class _SandboxedKernelManager(KernelManager):
@@ -221,7 +234,12 @@ class SandboxedKernel:
         if self.cgroups is not None and self.cgroups.hit_process_limit():
             raise KernelStopped("too many processes", f"it tried to run more than {self.limits.processes} processes")
         content = replies[0]["content"]
-        error = ": ".join(filter(None, (content.get("ename"), content.get("evalue")))) if content["status"] == "error" else ""
+        error = ""
+        if content["status"] == "error":
+            error = ": ".join(filter(None, (content.get("ename"), content.get("evalue"))))
+            line = raising_line(content.get("traceback", []))
+            if line and content.get("ename") != "AssertionError":
+                error += f" (raised by `{line}`)"
         return Execution(content["status"], error, "".join(kept), time.monotonic() - start,
                          content.get("user_expressions", {}), len(replies))
 

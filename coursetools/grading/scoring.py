@@ -41,6 +41,7 @@ class Score:
     tests: list[TestResult] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    slowest_cell: tuple[str, float] = ("", 0.0)
 
 
 def _test_outcome(execution) -> tuple[bool, str]:
@@ -55,6 +56,13 @@ def _test_outcome(execution) -> tuple[bool, str]:
 
 def score_run(student: str, run: Run, repairs: list[str]) -> Score:
     """Score a finished (or stopped) run."""
+    score = _score(student, run, repairs)
+    timed = [(cell.step.grade_id or "a cell of your own", cell.execution.seconds) for cell in run.cells if cell.execution]
+    score.slowest_cell = max(timed, key=lambda item: item[1], default=("", 0.0))
+    return score
+
+
+def _score(student: str, run: Run, repairs: list[str]) -> Score:
     tests = []
     for cell in run.cells:
         if cell.step.kind != "test":
