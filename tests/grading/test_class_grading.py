@@ -84,4 +84,5 @@ def test_check_prints_each_visible_test_and_its_points(class_folder):
     result = subprocess.run([sys.executable, "-m", "coursetools.check", str(notebook)], cwd=REPO,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "ok   test_preprocess_values" in result.stdout and "8 / 8 points on the visible tests" in result.stdout
+    assert "ok   test_preprocess_values" in result.stdout and "total 8 / 8" in result.stdout
+    assert "the visible tests only" in result.stdout

@@ -1,0 +1,119 @@
+"""The tests of every assignment, proven both ways: plausible mistakes lose their points, correct styles keep them.
+
+Both are data: ``variants/<assignment>.toml`` lists mutants (one edit of the
+solution, and the test cells that must then lose points) and alternatives
+(correct answers written differently, which must keep full marks). Each
+assignment's variants are graded together, as a class, by `make grade`'s
+command (two notebooks at once, hidden tests included), and each is checked
+against its row of results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from coursetools.paths import REPO, assignments, exercise_notebook, notebook_name, solution_notebook
+
+pytestmark = [pytest.mark.grading, pytest.mark.sandbox]
+
+VARIANTS = Path(__file__).parent / "variants"
+
+
+def table(assignment: str) -> dict:
+    return tomllib.loads((VARIANTS / f"{assignment}.toml").read_text())
+
+
+def all_variants() -> list:
+    cases = []
+    for assignment in assignments():
+        data = table(assignment)
+        cases += [pytest.param(assignment, "mutant", m, id=f"{assignment}:mutant:{m['name']}") for m in data["mutant"]]
+        cases += [pytest.param(assignment, "alternative", a, id=f"{assignment}:alternative:{a['name']}")
+                  for a in data.get("alternative", [])]
+    return cases
+
+
+def _grade_id(cell: dict) -> str:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+
+
+def answered(assignment: str, replaced: dict[str, str]) -> dict:
+    """The released notebook with the solution's answers, or the ``replaced`` sources where given."""
+    answers = {_grade_id(c): "".join(c["source"]) for c in json.loads(solution_notebook(assignment).read_text())["cells"]
+               if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    notebook = json.loads(exercise_notebook(assignment).read_text())
+    for cell in notebook["cells"]:
+        grade_id = _grade_id(cell)
+        if grade_id in answers:
+            cell["source"] = replaced.get(grade_id, answers[grade_id]).strip("\n")
+    return notebook
+
+
+def mutated(assignment: str, mutant: dict) -> dict:
+    """The solution with the mutant's one edit; the edited text must occur exactly once in its cell."""
+    notebook = answered(assignment, {})
+    cell = next(cell for cell in notebook["cells"] if _grade_id(cell) == mutant["cell"])
+    count = cell["source"].count(mutant["old"])
+    assert count == 1, f"the mutant's text occurs {count} times in {assignment}:{mutant['cell']}, expected once:\n{mutant['old']}"
+    cell["source"] = cell["source"].replace(mutant["old"], mutant["new"])
+    return notebook
+
+
+@pytest.fixture(scope="session")
+def graded_variants(tmp_path_factory):
+    """``graded_variants(assignment)`` → results.json of that assignment's variants, graded once as a class."""
+    done = {}
+
+    def graded(assignment: str) -> dict:
+        if assignment not in done:
+            root = tmp_path_factory.mktemp(f"variants-{assignment}")
+            data = table(assignment)
+            notebooks = {"solution": answered(assignment, {})}
+            notebooks.update({f"mutant-{m['name']}": mutated(assignment, m) for m in data["mutant"]})
+            notebooks.update({f"alternative-{a['name']}": answered(assignment, a["cells"])
+                              for a in data.get("alternative", [])})
+            for student, notebook in notebooks.items():
+                folder = root / "submissions" / student / assignment
+                folder.mkdir(parents=True)
+                (folder / notebook_name(assignment)).write_text(json.dumps(notebook))
+            command = [sys.executable, "-m", "coursetools.grade", assignment, str(root / "submissions"),
+                       "--out", str(root / "out"), "--workers", "2", "--no-gradebook"]
+            result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=1800)
+            assert result.returncode == 0, f"grading failed:\n{result.stdout}\n{result.stderr[-3000:]}"
+            done[assignment] = json.loads((root / "out" / "results.json").read_text())
+        return done[assignment]
+
+    return graded
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_every_assignment_has_mutants_and_three_alternatives(assignment):
+    """Does every assignment have plausible mistakes and at least three correct alternatives in its table?"""
+    data = table(assignment)
+    assert data["mutant"] and len(data.get("alternative", [])) >= 3, (
+        f"variants/{assignment}.toml has {len(data['mutant'])} mutants and {len(data.get('alternative', []))} alternatives"
+    )
+
+
+@pytest.mark.parametrize(("assignment", "kind", "variant"), all_variants())
+def test_variant_gets_the_points_it_deserves(assignment, kind, variant, graded_variants):
+    """Does this mistake lose the points of the test cells that check it, or this correct style keep every point?"""
+    results = graded_variants(assignment)
+    assert results["solution"]["score"] == results["solution"]["max_score"], f"the solution itself: {results['solution']}"
+    row = results[f"{kind}-{variant['name']}"]
+    lost = {grade_id for grade_id, test in row["tests"].items() if test["points"] < test["max_points"]}
+    outcomes = {grade_id: row["tests"][grade_id]["outcome"] for grade_id in sorted(lost)}
+    if kind == "alternative":
+        assert row["status"] == "graded" and not lost, f"{variant['about']}: lost {outcomes} ({row['status']}: {row['note']})"
+        return
+    expected = set(variant["loses"])
+    if variant.get("only", False):
+        assert lost == expected, f"{variant['question']} Lost {sorted(lost)}; expected exactly {sorted(expected)}"
+    else:
+        assert expected <= lost, f"{variant['question']} Lost {sorted(lost)}; expected at least {sorted(expected)}"
