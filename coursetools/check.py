@@ -41,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no notebook at {arguments.notebook}", file=sys.stderr)
         return 2
     assignment = assignment_of(arguments.notebook, arguments.assignment)
+    if arguments.sandbox == "none":
+        print("note: running without a sandbox (bubblewrap is not installed), which is fine for your own notebook",
+              file=sys.stderr)
     files = {notebook_name(assignment): arguments.notebook.read_bytes()}
     score, _ = grade_submission(assignment, Submission("you", files, []), Limits(), arguments.sandbox, visible_only=True)
     print_score(score)

@@ -7,8 +7,9 @@ SUBMISSIONS is in nbgrader's layout, ``<student>/<assignment>/<assignment>.ipynb
 (other files allowed). OUT (default ``grades/<assignment>``) receives
 grades.csv, results.json (every test cell's points and outcome),
 ``feedback/<student>.html`` and ``logs/<student>.log``; the scores also go into
-the course's gradebook. The exit status is 0 whenever grading
-ran, whatever the students scored, and 2 when grading itself could not run.
+the course's gradebook. The exit status is 0 whenever grading ran, whatever
+the students scored; 2 when grading could not start, and 1 when the grades
+were written to OUT but the gradebook could not be updated.
 """
 
 from __future__ import annotations
@@ -84,6 +85,29 @@ def grade_all(arguments, students: list[str]) -> list:
     return [(results[student], submissions[index]) for index, student in enumerate(students)]
 
 
+def write_outputs(out: Path, assignment: str, graded: list, rows: dict | None) -> None:
+    """grades.csv, results.json, and a feedback page and a log per student, into ``out``."""
+    scores = [score for (score, _), _ in graded]
+    (out / "feedback").mkdir(parents=True, exist_ok=True)
+    (out / "logs").mkdir(parents=True, exist_ok=True)
+    for (score, ran), _ in graded:
+        (out / "feedback" / f"{score.student}.html").write_text(reports.feedback_page(assignment, score))
+        (out / "logs" / f"{score.student}.log").write_text(reports.log_text(assignment, score, ran and ran["cells"]))
+    reports.write_csv(out / "grades.csv", assignment, scores, rows)
+    reports.write_results(out / "results.json", scores)
+
+
+def record_in_gradebook(arguments, graded: list) -> dict:
+    """Record the scores in the course's gradebook; return nbgrader's export fields by student."""
+    from coursetools.grading import gradebook
+    from coursetools.grading.notebooks import read_notebook
+
+    timestamps = {submission.student: submission.files["timestamp.txt"].decode(errors="replace").strip()
+                  for _, submission in graded if "timestamp.txt" in submission.files}
+    return gradebook.record(arguments.course_root, arguments.assignment, [result for result, _ in graded],
+                            read_notebook(exercise_notebook(arguments.assignment)), timestamps)
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     if not arguments.submissions.is_dir():
@@ -95,30 +119,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"grading could not start: {error}", file=sys.stderr)
         return 2
     out = arguments.out or REPO / "grades" / arguments.assignment
-    students = find_submissions(arguments.submissions, arguments.assignment)
     start = time.monotonic()
-    graded = grade_all(arguments, students)
+    graded = grade_all(arguments, find_submissions(arguments.submissions, arguments.assignment))
     seconds = time.monotonic() - start
-    scores = [score for (score, _), _ in graded]
-    for (score, ran), _ in graded:
-        (out / "feedback").mkdir(parents=True, exist_ok=True)
-        (out / "logs").mkdir(parents=True, exist_ok=True)
-        (out / "feedback" / f"{score.student}.html").write_text(reports.feedback_page(arguments.assignment, score))
-        (out / "logs" / f"{score.student}.log").write_text(reports.log_text(arguments.assignment, score, ran and ran["cells"]))
-    rows = None
+    write_outputs(out, arguments.assignment, graded, None)
+    status = 0
     if not arguments.no_gradebook:
-        from coursetools.grading import gradebook
-        from coursetools.grading.notebooks import read_notebook
-
-        timestamps = {submission.student: submission.files["timestamp.txt"].decode(errors="replace").strip()
-                      for _, submission in graded if "timestamp.txt" in submission.files}
-        rows = gradebook.record(arguments.course_root, arguments.assignment, [result for result, _ in graded],
-                                read_notebook(exercise_notebook(arguments.assignment)), timestamps)
-    reports.write_csv(out / "grades.csv", arguments.assignment, scores, rows)
-    reports.write_results(out / "results.json", scores)
-    print(reports.summary(scores, seconds))
+        try:
+            write_outputs(out, arguments.assignment, graded, record_in_gradebook(arguments, graded))
+        except Exception as error:  # the grades are safe in OUT; say plainly that the gradebook is not
+            print(f"the scores are in {out / 'grades.csv'}, but the gradebook could not be updated: {error}",
+                  file=sys.stderr)
+            status = 1
+    print(reports.summary([score for (score, _), _ in graded], seconds))
     print(f"grades: {out / 'grades.csv'}; feedback pages: {out / 'feedback'}; logs: {out / 'logs'}")
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from coursetools.grading.notebooks import _nbgrader, _source
+from coursetools.grading.notebooks import nbgrader_metadata
 from coursetools.grading.scoring import Score
 from coursetools.nbgrader_course import ScratchCourse
 from coursetools.paths import notebook_name
@@ -62,7 +62,7 @@ def graded_notebook(release: dict, score: Score, ran: dict | None) -> dict:
             anchor = step.grade_id
     cells = [_own_cell(code) for code in following.get("", [])]
     for cell in notebook["cells"]:
-        grade_id = _nbgrader(cell).get("grade_id", "")
+        grade_id = nbgrader_metadata(cell).get("grade_id", "")
         if grade_id in answers:
             cell["source"] = answers[grade_id]
         cells.append(cell)
@@ -97,8 +97,8 @@ def record(course_root: Path, assignment: str, results: list[tuple[Score, dict |
                                 for test in score.tests} for score, _ in results}
     for score, _ in results:  # a submission that never ran fails every test cell
         outcomes[score.student] = outcomes[score.student] or {
-            _nbgrader(cell)["grade_id"]: f"{score.status}: {score.note}"
-            for cell in release["cells"] if _nbgrader(cell).get("grade")}
+            nbgrader_metadata(cell)["grade_id"]: f"{score.status}: {score.note}"
+            for cell in release["cells"] if nbgrader_metadata(cell).get("grade")}
     with tempfile.TemporaryDirectory(prefix="aecourse-replay-") as scratch:
         results_file = Path(scratch) / "results.json"
         results_file.write_text(json.dumps(outcomes))

@@ -47,7 +47,8 @@ def _source(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
-def _nbgrader(cell: dict) -> dict:
+def nbgrader_metadata(cell: dict) -> dict:
+    """A cell's nbgrader metadata, or an empty dict when it has none (or something that is not a dict)."""
     metadata = cell.get("metadata")
     grading = metadata.get("nbgrader") if isinstance(metadata, dict) else None
     return grading if isinstance(grading, dict) else {}
@@ -80,7 +81,7 @@ def _student_cells(submission: dict, known: set[str]) -> tuple[dict, dict, list[
     answers, extra, repairs, seen, order = {}, {}, [], set(), []
     anchor = ""
     for cell in submission["cells"]:
-        grade_id = str(_nbgrader(cell).get("grade_id", ""))
+        grade_id = str(nbgrader_metadata(cell).get("grade_id", ""))
         if grade_id in known:
             if grade_id in seen:
                 repairs.append(f"cell {grade_id!r} appeared more than once; only its first copy was used")
@@ -97,7 +98,7 @@ def _student_cells(submission: dict, known: set[str]) -> tuple[dict, dict, list[
 
 
 def _grade_id(cell: dict) -> str:
-    return str(_nbgrader(cell).get("grade_id", ""))
+    return str(nbgrader_metadata(cell).get("grade_id", ""))
 
 
 def plan(source: dict, release: dict, submission: dict) -> Plan:
@@ -117,7 +118,7 @@ def plan(source: dict, release: dict, submission: dict) -> Plan:
 
 def _step(cell: dict, student: dict | None, released: dict | None, repairs: list[str]) -> Step:
     """The step for one code cell of the source: the student's answer, or the instructor's cell."""
-    grading, grade_id = _nbgrader(cell), _grade_id(cell)
+    grading, grade_id = nbgrader_metadata(cell), _grade_id(cell)
     if grading.get("solution") and not grading.get("grade"):
         if student is None:
             repairs.append(f"the answer cell {grade_id!r} was missing; the released (unanswered) cell ran instead")
@@ -146,7 +147,7 @@ def _edit_repairs(source: dict, released: dict, answers: dict) -> list[str]:
     """Repairs for instructor and test cells whose text or grading metadata the submission changed."""
     repairs = []
     for cell in source["cells"]:
-        grading, grade_id = _nbgrader(cell), _grade_id(cell)
+        grading, grade_id = nbgrader_metadata(cell), _grade_id(cell)
         student = answers.get(grade_id)
         if student is None or (grading.get("solution") and not grading.get("grade")):
             continue
@@ -154,7 +155,7 @@ def _edit_repairs(source: dict, released: dict, answers: dict) -> list[str]:
         what = "test" if grading.get("grade") else "locked" if cell.get("cell_type") == "code" else "locked text"
         if _source(student) != _source(original):
             repairs.append(f"the {what} cell {grade_id!r} was edited; the instructor's version was used")
-        if _without_schema(_nbgrader(student)) != _without_schema(_nbgrader(original)):
+        if _without_schema(nbgrader_metadata(student)) != _without_schema(nbgrader_metadata(original)):
             repairs.append(f"the grading metadata of cell {grade_id!r} was changed; the instructor's was used")
     return repairs
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,8 +80,7 @@ class _Guarded:
 
 
 def _prefixes() -> list[str]:
-    import sys
-
+    """Where trusted code lives: the environment, the standard library, frozen modules."""
     return sorted({sys.prefix, sys.base_prefix, "<frozen"})
 
 

@@ -50,7 +50,7 @@ def test_own_cells_run_where_the_student_put_them(notebooks_of_ex01):
     """Does a cell the student added run right after the cell it followed, as student code?"""
     source, release = notebooks_of_ex01
     submission = json.loads(json.dumps(release))
-    index = next(i for i, c in enumerate(submission["cells"]) if notebooks._nbgrader(c).get("grade_id") == "preprocess")
+    index = next(i for i, c in enumerate(submission["cells"]) if notebooks.nbgrader_metadata(c).get("grade_id") == "preprocess")
     submission["cells"].insert(index + 1, {"cell_type": "code", "metadata": {}, "source": "helper = 1", "outputs": []})
     steps = notebooks.plan(source, release, submission).steps
     position = [step.grade_id for step in steps].index("preprocess")
