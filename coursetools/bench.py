@@ -19,7 +19,8 @@ from aecourse.data import mnist_tensors
 from aecourse.devices import pick_device
 from aecourse.models.conv import ConvAutoencoder
 from aecourse.training import TrainingHistory, train_autoencoder
-from coursetools.paths import exercise_notebook, notebook_name, solution_notebook
+from coursetools.grading.notebooks import answered_notebook
+from coursetools.paths import notebook_name
 
 
 def benchmark(epochs: int = 2, batch_size: int = 256, device=None) -> TrainingHistory:
@@ -33,17 +34,6 @@ def benchmark(epochs: int = 2, batch_size: int = 256, device=None) -> TrainingHi
     return history
 
 
-def answered_notebook(assignment: str) -> str:
-    """The released notebook with the reference answers filled in, as a student who solved it would hand it in."""
-    source = json.loads(solution_notebook(assignment).read_text())
-    answers = {cell["metadata"]["nbgrader"]["grade_id"]: cell["source"] for cell in source["cells"]
-               if cell.get("metadata", {}).get("nbgrader", {}).get("solution")}
-    notebook = json.loads(exercise_notebook(assignment).read_text())
-    for cell in notebook["cells"]:
-        cell["source"] = answers.get(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id"), cell["source"])
-    return json.dumps(notebook)
-
-
 def grading_throughput(assignment: str, copies: int, workers: list[int]) -> None:
     """Students per minute of `make grade` (sandboxed, into a scratch gradebook) and of plain `nbgrader autograde`."""
     from coursetools import grade
@@ -54,7 +44,7 @@ def grading_throughput(assignment: str, copies: int, workers: list[int]) -> None
         for index in range(copies):
             folder = root / "submissions" / f"student{index:03d}" / assignment
             folder.mkdir(parents=True)
-            (folder / notebook_name(assignment)).write_text(answered_notebook(assignment))
+            (folder / notebook_name(assignment)).write_text(json.dumps(answered_notebook(assignment)))
         for count in workers:
             course = ScratchCourse(root / f"course{count}")
             start = time.monotonic()

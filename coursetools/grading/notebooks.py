@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coursetools.paths import exercise_notebook, solution_notebook
+
 
 class SubmissionError(ValueError):
     """The submitted file cannot be graded as a notebook; the message says why."""
@@ -162,3 +164,18 @@ def _edit_repairs(source: dict, released: dict, answers: dict) -> list[str]:
 
 def _without_schema(grading: dict) -> dict:
     return {key: value for key, value in grading.items() if key != "schema_version"}
+
+
+def answered_notebook(assignment: str, replaced: dict[str, str] | None = None) -> dict:
+    """The released notebook with the reference answers filled in (or the ``replaced`` sources, by grade_id).
+
+    What a student who solved the assignment hands in; the tests and the benchmark build on it.
+    """
+    answers = {_grade_id(cell): _source(cell) for cell in read_notebook(solution_notebook(assignment))["cells"]
+               if nbgrader_metadata(cell).get("solution")}
+    answers.update(replaced or {})
+    notebook = read_notebook(exercise_notebook(assignment))
+    for cell in notebook["cells"]:
+        if _grade_id(cell) in answers:
+            cell["source"] = answers[_grade_id(cell)].strip("\n")
+    return notebook

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from coursetools.paths import REPO, exercise_notebook, notebook_name, solution_notebook
+from coursetools.grading.notebooks import answered_notebook, nbgrader_metadata, read_notebook
+from coursetools.paths import REPO, exercise_notebook, notebook_name
 
 CORPUS = Path(__file__).parent / "hostile"
 ESCAPES = [Path("/tmp/aecourse-escape"), Path.home() / "aecourse-escape", REPO / "aecourse-escape",
@@ -28,10 +29,6 @@ def all_cases() -> list:
             for path in sorted(CORPUS.glob("*.toml")) for case in cases(path.stem)]
 
 
-def _grade_id(cell: dict) -> str:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-
-
 def build(assignment: str, case: dict) -> dict[str, str]:
     """The files of one hostile submission, built from the released notebook as the case says."""
     files = dict(case.get("files", {}))
@@ -39,19 +36,14 @@ def build(assignment: str, case: dict) -> dict[str, str]:
         return {**files, notebook_name(assignment): case["raw"]}
     if case.get("no_notebook"):
         return files
-    notebook = json.loads(exercise_notebook(assignment).read_text())
-    if case["base"] == "answered":
-        answers = {_grade_id(c): c["source"] for c in json.loads(solution_notebook(assignment).read_text())["cells"]
-                   if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
-        for cell in notebook["cells"]:
-            cell["source"] = answers.get(_grade_id(cell), cell["source"])
+    notebook = answered_notebook(assignment) if case["base"] == "answered" else read_notebook(exercise_notebook(assignment))
     cells = notebook["cells"]
     tests = [cell for cell in cells if cell.get("metadata", {}).get("nbgrader", {}).get("grade")]
     if "append" in case:
-        target = next(cell for cell in cells if _grade_id(cell) == case["append"]["cell"])
+        target = next(cell for cell in cells if nbgrader_metadata(cell).get("grade_id", "") == case["append"]["cell"])
         target["source"] = "".join(target["source"]) + "\n" + case["append"]["code"]
     if "duplicate" in case:
-        original = next(cell for cell in cells if _grade_id(cell) == case["duplicate"])
+        original = next(cell for cell in cells if nbgrader_metadata(cell).get("grade_id", "") == case["duplicate"])
         cells.insert(cells.index(original) + 1, copy.deepcopy(original))
     if case.get("empty_tests"):
         for cell in tests:
@@ -61,7 +53,7 @@ def build(assignment: str, case: dict) -> dict[str, str]:
     if "metadata" in case:
         fields = dict(case["metadata"])
         name = fields.pop("cell")
-        target = next(cell for cell in cells if _grade_id(cell) == name)
+        target = next(cell for cell in cells if nbgrader_metadata(cell).get("grade_id", "") == name)
         target["metadata"]["nbgrader"].update(fields)
     if "kernel" in case:
         notebook["metadata"]["kernelspec"] = {"name": case["kernel"], "display_name": case["kernel"]}

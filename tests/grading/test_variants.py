@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from coursetools.paths import REPO, assignments, exercise_notebook, notebook_name, solution_notebook
+from coursetools.grading.notebooks import answered_notebook, nbgrader_metadata
+from coursetools.paths import REPO, assignments, notebook_name
 
 pytestmark = [pytest.mark.grading, pytest.mark.sandbox]
 
@@ -39,26 +40,10 @@ def all_variants() -> list:
     return cases
 
 
-def _grade_id(cell: dict) -> str:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-
-
-def answered(assignment: str, replaced: dict[str, str]) -> dict:
-    """The released notebook with the solution's answers, or the ``replaced`` sources where given."""
-    answers = {_grade_id(c): "".join(c["source"]) for c in json.loads(solution_notebook(assignment).read_text())["cells"]
-               if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
-    notebook = json.loads(exercise_notebook(assignment).read_text())
-    for cell in notebook["cells"]:
-        grade_id = _grade_id(cell)
-        if grade_id in answers:
-            cell["source"] = replaced.get(grade_id, answers[grade_id]).strip("\n")
-    return notebook
-
-
 def mutated(assignment: str, mutant: dict) -> dict:
     """The solution with the mutant's one edit; the edited text must occur exactly once in its cell."""
-    notebook = answered(assignment, {})
-    cell = next(cell for cell in notebook["cells"] if _grade_id(cell) == mutant["cell"])
+    notebook = answered_notebook(assignment)
+    cell = next(cell for cell in notebook["cells"] if nbgrader_metadata(cell).get("grade_id") == mutant["cell"])
     count = cell["source"].count(mutant["old"])
     assert count == 1, f"the mutant's text occurs {count} times in {assignment}:{mutant['cell']}, expected once:\n{mutant['old']}"
     cell["source"] = cell["source"].replace(mutant["old"], mutant["new"])
@@ -74,9 +59,9 @@ def graded_variants(tmp_path_factory):
         if assignment not in done:
             root = tmp_path_factory.mktemp(f"variants-{assignment}")
             data = table(assignment)
-            notebooks = {"solution": answered(assignment, {})}
+            notebooks = {"solution": answered_notebook(assignment)}
             notebooks.update({f"mutant-{m['name']}": mutated(assignment, m) for m in data["mutant"]})
-            notebooks.update({f"alternative-{a['name']}": answered(assignment, a["cells"])
+            notebooks.update({f"alternative-{a['name']}": answered_notebook(assignment, a["cells"])
                               for a in data.get("alternative", [])})
             for student, notebook in notebooks.items():
                 folder = root / "submissions" / student / assignment
