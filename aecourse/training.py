@@ -40,6 +40,18 @@ def masked_mse(output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor | 
     return (squared_error * mask).sum() / mask.sum().clamp_min(1)
 
 
+def masked_binary_cross_entropy(output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+    """Binary cross-entropy between outputs in [0, 1] and targets in [0, 1], over the entries where ``mask`` is 1.
+
+    The keras.io denoising recipe's loss: unlike the squared error, its gradient
+    does not vanish when a sigmoid output saturates at the wrong end.
+    """
+    entropy = nn.functional.binary_cross_entropy(output, target, reduction="none")
+    if mask is None:
+        return entropy.mean()
+    return (entropy * mask).sum() / mask.sum().clamp_min(1)
+
+
 def progress_bar(batches: int, description: str, enabled: bool):
     """A text progress bar on stdout (stderr would show as an error box in the book and in nbgrader)."""
     from tqdm import tqdm
@@ -133,6 +145,13 @@ def encode(model: nn.Module, images, device, batch_size: int = 1000) -> torch.Te
     """The codes ``model.encoder`` gives for ``images``, computed on ``device`` in evaluation mode, on the CPU."""
     model.to(device).eval()
     return _in_batches(model.encoder, images, device, batch_size)
+
+
+def reconstruction_errors(model: nn.Module, images, device, batch_size: int = 1000) -> np.ndarray:
+    """Each image's mean squared reconstruction error, over its pixels: one anomaly score per image, as NumPy."""
+    images = torch.as_tensor(images)
+    squared = (reconstruct(model, images, device, batch_size) - images) ** 2
+    return squared.reshape(len(images), -1).mean(dim=1).numpy()
 
 
 def reconstruction_mse(model: nn.Module, images, device, batch_size: int = 1000) -> float:

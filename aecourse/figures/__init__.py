@@ -3,6 +3,7 @@
 ``style`` holds the palette, the matplotlib defaults and the look of grid
 cells; ``digits`` draws images and reconstructions; ``diagrams`` draws
 autoencoder architectures; ``grids`` draws arrays of numbers as grids of cells;
-``animation`` turns a sliding convolution into an animated GIF. Nothing here
+``animation`` turns a sliding convolution into an animated GIF; ``detection``
+draws ROC curves and error histograms; ``tables`` puts results in a table. Nothing here
 imports matplotlib until a figure is drawn.
 """

@@ -1,4 +1,4 @@
-"""The convolutional autoencoder for MNIST in PyTorch and its Keras twin, and the keras.io tutorial's model.
+"""The convolutional autoencoder for MNIST in PyTorch and its Keras twin, and the keras.io denoiser with its PyTorch twin.
 
 The PyTorch model runs on whatever device it is moved to; training is
 :func:`aecourse.training.train_autoencoder`. Keras is imported only by the
@@ -61,6 +61,39 @@ def build_conv_keras():
     x = layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu")(x)  # 14x14x16
     outputs = layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid")(x)  # 28x28x1
     return keras.Model(inputs, outputs, name="conv_autoencoder")
+
+
+class DenoisingAutoencoder(nn.Module):
+    """The PyTorch twin of :func:`build_keras_tutorial_autoencoder`: the keras.io denoiser, layer for layer.
+
+    Two 3x3 convolutions with 2x2 max pooling give a 32x7x7 code (1,568 numbers,
+    twice the 784 pixels); two stride-2 transposed convolutions and a 3x3
+    convolution with a sigmoid give the image back. Weights start as Keras
+    starts them (Glorot-uniform, zero biases), and are stored channels-last,
+    the layout the CPU's convolution kernels are fastest with.
+    """
+
+    code_shape = (32, 7, 7)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoder = nn.Sequential(
+            nn.Conv2d(1, 32, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 32x14x14
+            nn.Conv2d(32, 32, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 32x7x7: the code
+        )
+        self.decoder = nn.Sequential(
+            nn.ConvTranspose2d(32, 32, kernel_size=3, stride=2, padding=1, output_padding=1), nn.ReLU(),  # 32x14x14
+            nn.ConvTranspose2d(32, 32, kernel_size=3, stride=2, padding=1, output_padding=1), nn.ReLU(),  # 32x28x28
+            nn.Conv2d(32, 1, kernel_size=3, padding=1), nn.Sigmoid(),  # 1x28x28
+        )
+        for module in self.modules():
+            if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
+                nn.init.xavier_uniform_(module.weight)
+                nn.init.zeros_(module.bias)
+        self.to(memory_format=torch.channels_last)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.decoder(self.encoder(images))
 
 
 def build_keras_tutorial_autoencoder():

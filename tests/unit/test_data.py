@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import aecourse
-from aecourse.data import files, mnist
+from aecourse.data import add_gaussian_noise, add_masking_noise, files, mnist
 
 
 @pytest.fixture
@@ -140,3 +140,38 @@ def test_never_touches_the_network(monkeypatch, fresh_checks):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     (x_train, _), _ = aecourse.load_mnist()
     assert x_train.shape == (60000, 28, 28)
+
+
+@pytest.mark.parametrize("corrupt", [add_gaussian_noise, add_masking_noise])
+def test_corruption_is_reproducible_and_leaves_its_input(corrupt):
+    """Does a corruption keep shape and dtype, stay in [0, 1], repeat for a seed, differ across seeds, and copy?"""
+    images = np.full((3, 1, 28, 28), 0.5, dtype=np.float32)
+    first = corrupt(images, 0.5, seed=1)
+    assert first.shape == images.shape and first.dtype == np.float32
+    assert first.min() >= 0 and first.max() <= 1
+    assert np.array_equal(first, corrupt(images, 0.5, seed=1))
+    assert not np.array_equal(first, corrupt(images, 0.5, seed=2))
+    assert np.all(images == 0.5)
+
+
+def test_masking_noise_erases_the_fraction_asked_for():
+    """Does masking noise at 0.3 set about 30% of the pixels to 0 and keep the others?"""
+    masked = add_masking_noise(np.ones((100, 100)), 0.3, seed=0)
+    assert 0.28 < (masked == 0).mean() < 0.32 and set(np.unique(masked)) == {0.0, 1.0}
+
+
+@pytest.mark.parametrize(("corrupt", "level", "words"), [
+    (add_gaussian_noise, -0.1, "noise_factor"),
+    (add_gaussian_noise, float("nan"), "nan"),
+    (add_masking_noise, 1.5, "between 0 and 1"),
+])
+def test_corruption_refuses_impossible_levels(corrupt, level, words):
+    """Does a negative, NaN or too-large level raise a ValueError naming what was expected?"""
+    with pytest.raises(ValueError, match=words):
+        corrupt(np.zeros((2, 2)), level, seed=0)
+
+
+def test_corruption_refuses_integer_pixels():
+    """Are uint8 images refused, with a hint to scale them first?"""
+    with pytest.raises(ValueError, match="divide uint8 pixels by 255"):
+        add_gaussian_noise(np.zeros((2, 2), dtype=np.uint8), 0.1, seed=0)

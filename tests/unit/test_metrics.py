@@ -45,3 +45,60 @@ def test_dead_units_counts_units_zero_for_every_input():
     """Does dead_units count the code units that never leave zero?"""
     codes = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 2.0]])
     assert metrics.dead_units(codes) == 1
+
+
+def _pairwise_auc(scores, labels):
+    scores, labels = np.asarray(scores, dtype=float), np.asarray(labels).astype(bool)
+    anomalies, normal = scores[labels][:, None], scores[~labels][None, :]
+    return float((anomalies > normal).mean() + 0.5 * (anomalies == normal).mean())
+
+
+@pytest.mark.parametrize("distinct", [2, 7, 1000])
+def test_roc_auc_counts_ties_as_one_half(distinct):
+    """Does roc_auc agree with comparing every (anomaly, normal) pair, ties counting one half?"""
+    rng = np.random.default_rng(distinct)
+    scores, labels = rng.integers(0, distinct, 500).astype(float), rng.integers(0, 2, 500)
+    assert np.isclose(metrics.roc_auc(scores, labels), _pairwise_auc(scores, labels))
+
+
+def test_area_under_roc_curve_is_the_auc():
+    """Does the trapezoid area under roc_curve equal roc_auc, with the curve running from (0, 0) to (1, 1)?"""
+    rng = np.random.default_rng(1)
+    scores, labels = rng.integers(0, 20, 300).astype(float), rng.integers(0, 2, 300)
+    false_positive_rate, true_positive_rate, thresholds = metrics.roc_curve(scores, labels)
+    assert (false_positive_rate[0], true_positive_rate[0], false_positive_rate[-1], true_positive_rate[-1]) == (0, 0, 1, 1)
+    assert np.all(np.diff(thresholds) < 0)
+    assert np.isclose(np.trapezoid(true_positive_rate, false_positive_rate), metrics.roc_auc(scores, labels))
+
+
+@pytest.mark.parametrize(("scores", "labels", "words"), [
+    ([0.1, 0.2, 0.3], [0, 1], "3 scores and 2 labels"),
+    ([0.1, 0.2], [1, 1], "both normal"),
+    ([0.1, float("nan")], [0, 1], "NaN"),
+    ([0.1, 0.2], [0, 2], "labels 0"),
+])
+def test_detection_metrics_refuse_bad_input(scores, labels, words):
+    """Do wrong-length labels, one class, NaN scores and labels other than 0/1 raise a ValueError saying so?"""
+    with pytest.raises(ValueError, match=words):
+        metrics.roc_auc(scores, labels)
+
+
+def test_detection_counts_at_a_threshold():
+    """Are the four counts, precision and recall those of flagging every score above the threshold?"""
+    counts = metrics.detection_counts([0.1, 0.5, 0.7, 0.2, 0.9], [0, 0, 1, 1, 1], threshold=0.4)
+    assert counts.matrix().tolist() == [[1, 1], [1, 2]]
+    assert (counts.precision, counts.recall, counts.false_positive_rate) == (2 / 3, 2 / 3, 0.5)
+
+
+def test_percentile_threshold_interpolates_as_numpy():
+    """Is the threshold numpy's linearly interpolated percentile, and are bad percentiles refused?"""
+    assert metrics.percentile_threshold([1.0, 2.0, 3.0, 4.0, 5.0], 90) == pytest.approx(4.6)
+    with pytest.raises(ValueError, match="between 0 and 100"):
+        metrics.percentile_threshold([1.0], 101)
+
+
+def test_psnr_of_a_known_error():
+    """Does an image off by 0.1 everywhere have an MSE of 0.01 and a PSNR of 20 dB?"""
+    clean = np.full((2, 1, 4, 4), 0.5)
+    assert np.allclose(metrics.image_mse(clean, clean + 0.1), 0.01)
+    assert metrics.psnr(clean, clean + 0.1) == pytest.approx(20.0)

@@ -75,6 +75,14 @@ def test_tutorial_model_keeps_a_code_larger_than_its_input():
     assert tuple(model.get_layer("code").output.shape[1:]) == (7, 7, 32)
 
 
+def test_denoiser_twins_agree_layer_by_layer():
+    """Do the PyTorch DenoisingAutoencoder and the keras.io model give the same shapes and 28,353 parameters?"""
+    model = conv.DenoisingAutoencoder()
+    inspection.compare_torch_keras(model, conv.build_keras_tutorial_autoencoder(), (1, *conv.IMAGE_SHAPE))
+    assert inspection.count_parameters(model) == 28_353
+    assert tuple(model.encoder(torch.zeros(2, *conv.IMAGE_SHAPE)).shape[1:]) == model.code_shape
+
+
 def test_linear_gradients_match_autograd():
     """Do the linear autoencoder's loss and gradients equal PyTorch autograd of the per-example MSE?"""
     rng = np.random.default_rng(0)

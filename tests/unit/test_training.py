@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from aecourse import training
+from aecourse import probing, training
 
 
 @pytest.fixture
@@ -81,3 +82,49 @@ def test_verbose_prints_one_line_per_epoch_on_stdout(images, capsys):
     training.train_autoencoder(small_model(), images, 2, "cpu", validation=images, verbose=True)
     captured = capsys.readouterr()
     assert captured.out.count("\n") == 2 and "val_loss" in captured.out and captured.err == ""
+
+
+def test_reconstruction_errors_give_one_error_per_image(images):
+    """Are the per-image errors the mean over each image's pixels, and their mean the reconstruction MSE?"""
+    model = small_model()
+    errors = training.reconstruction_errors(model, images, "cpu")
+    with torch.no_grad():
+        expected = ((model(images) - images) ** 2).mean(dim=1).numpy()
+    assert errors.shape == (200,) and np.allclose(errors, expected, atol=1e-7)
+    assert np.isclose(errors.mean(), training.reconstruction_mse(model, images, "cpu"))
+
+
+def test_binary_cross_entropy_of_a_perfect_binary_output_is_zero():
+    """Is the BCE of an exact 0/1 reconstruction 0, and does the mask drop the entries it excludes?"""
+    target = torch.tensor([[0.0, 1.0, 1.0, 0.0]])
+    assert training.masked_binary_cross_entropy(target, target).item() == 0
+    output = torch.tensor([[0.0, 1.0, 0.5, 0.5]])
+    assert training.masked_binary_cross_entropy(output, target, torch.tensor([[1.0, 1.0, 0.0, 0.0]])).item() == 0
+
+
+def test_probe_records_devices_and_steps_on_meta():
+    """Does probe_training run a loop on the meta device and record one step per batch, on meta?"""
+    def train(model, loader, epochs, device):
+        model.to(device)
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        for _ in range(epochs):
+            for batch in loader:
+                batch = batch.to(device)
+                loss = ((model(batch) - batch) ** 2).mean()
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                loss.item()
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder, self.decoder = nn.Linear(16, 8), nn.Linear(8, 16)
+
+        def forward(self, x):
+            return self.decoder(self.encoder(x))
+
+    model = Model()
+    report = probing.probe_training(train, model, torch.rand(6, 16).split(2), torch.device("meta"), epochs=2)
+    assert report["error"] is None and report["steps"] == 6 and not report["copies"]
+    assert {(batch, tuple(parameters)) for _, batch, parameters, _ in report["forward"]} == {("meta", ("meta",))}
