@@ -4,9 +4,9 @@
 
 Trains the chapter's ConvAutoencoder on ``cuda`` as the chapter does, records
 with a forward hook where every batch was and checks where the parameters ended
-and the test reconstruction error; then runs the ex05 solution notebook's cells
-from top to bottom, whose own test cells train on ``cuda`` and check devices
-and loss there. Prints the GPU's name, epoch times and test MSEs; exits with
+and the test reconstruction error; then runs the ex05 and ex06 solution
+notebooks' cells from top to bottom, whose own test cells train on ``cuda`` and
+check devices and loss there. Prints the GPU's name, epoch times and test MSEs; exits with
 status 1 and a clear message when there is no CUDA device. Needs PyTorch,
 NumPy, matplotlib and tqdm only (no nbgrader, no TensorFlow).
 """
@@ -34,7 +34,8 @@ from coursetools.paths import solution_notebook
 CHAPTER_EPOCHS = 10
 CHAPTER_LEARNING_RATE = 2e-3
 CHAPTER_MSE_THRESHOLD = 0.004
-EXERCISE = "ex05_conv_autoencoder"
+EXERCISES = {"ex05_conv_autoencoder": "test_mse", "ex06_denoising": "denoised_mse"}
+"""The solutions that train on the device they are given, and the name of the test error each computes."""
 
 
 class NoCudaError(RuntimeError):
@@ -111,17 +112,17 @@ def run_notebook_cells(path) -> tuple[dict, dict[str, float]]:
     return namespace, seconds
 
 
-def check_exercise_solution() -> CheckRun:
-    """Run the ex05 solution notebook on the CUDA machine; its test cells train on cuda and check devices and loss."""
+def check_exercise_solution(assignment: str = "ex05_conv_autoencoder") -> CheckRun:
+    """Run a solution notebook on the CUDA machine; its test cells train on cuda and check devices and loss."""
     device = require_cuda()
-    path = solution_notebook(EXERCISE)
+    path = solution_notebook(assignment)
     namespace, seconds = run_notebook_cells(path)
     if namespace["device"].type != device.type:
         raise AssertionError(f"{path.name} picked {namespace['device']} although CUDA is available")
     epochs = namespace["EPOCHS"]
     tests = [name for name in seconds if name.startswith("test_")]
-    return CheckRun(f"{EXERCISE} solution", device_name(device), [seconds["train_run"] / epochs] * epochs,
-                    namespace["test_mse"], f"all {len(tests)} test cells passed on {device.type}")
+    return CheckRun(f"{assignment} solution", device_name(device), [seconds["train_run"] / epochs] * epochs,
+                    namespace[EXERCISES[assignment]], f"all {len(tests)} test cells passed on {device.type}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"GPU check failed: {error}", file=sys.stderr)
         return 1
     print(f"GPU: {device_name(device)} (torch {torch.__version__}, CUDA {torch.version.cuda})")
-    for run in (check_chapter_model(device), check_exercise_solution()):
+    for run in (check_chapter_model(device), *(check_exercise_solution(assignment) for assignment in EXERCISES)):
         times = ", ".join(f"{seconds:.2f}" for seconds in run.epoch_seconds)
         print(f"{run.name}: epoch seconds [{times}]; test MSE {run.test_mse:.5f}; {run.checked}")
     print("GPU check passed.")

@@ -1,4 +1,4 @@
-"""Training on a CUDA GPU: the chapter's model and the ex05 solution run there, and the check fails clearly without one."""
+"""Training on a CUDA GPU: the chapter's model and the ex05 and ex06 solutions run there, and the check fails clearly without one."""
 
 from __future__ import annotations
 
@@ -27,9 +27,10 @@ def test_chapter_model_trains_on_cuda():
 
 @pytest.mark.gpu
 @requires_cuda
-def test_exercise_solution_trains_on_cuda():
-    """Do the ex05 solution's test cells, run with CUDA present, pass on cuda?"""
-    run = gpu_check.check_exercise_solution()
+@pytest.mark.parametrize("assignment", sorted(gpu_check.EXERCISES))
+def test_exercise_solution_trains_on_cuda(assignment):
+    """Do the solution's test cells, run with CUDA present, pass on cuda?"""
+    run = gpu_check.check_exercise_solution(assignment)
     print(f"{run.device_name}: epoch seconds {run.epoch_seconds}, test MSE {run.test_mse:.5f}; {run.checked}")
 
 
