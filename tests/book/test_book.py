@@ -58,3 +58,10 @@ def test_page_shows_no_error_or_stderr_output(html, page):
     """Did every cell of the page run without an error or a stderr box?"""
     text = (html / f"{page}.html").read_text()
     assert "output stderr" not in text and "output traceback" not in text, f"{page}.html shows stderr or a traceback"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_results_tables_render_as_tables(html, page):
+    """Does every Markdown table a cell prints render as an HTML table, not as a paragraph of pipes?"""
+    text = (html / f"{page}.html").read_text()
+    assert "<p>| " not in text, f"{page}.html shows a results table as raw Markdown"
