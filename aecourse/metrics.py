@@ -70,6 +70,23 @@ def orthonormal_basis(matrix) -> np.ndarray:
     return basis
 
 
+def pca_subspace(x, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(mean, basis)``: the mean of the rows of x (n_samples x n_features) and an n_features x k orthonormal basis of its top-k principal subspace."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2 or not 1 <= k <= min(x.shape):
+        raise ValueError(f"expected an (n_samples, n_features) array and 1 <= k <= {min(x.shape) if x.ndim == 2 else '?'}; "
+                         f"found shape {x.shape} and k={k}")
+    mean = x.mean(axis=0)
+    _, _, right_vectors = np.linalg.svd(x - mean, full_matrices=False)
+    return mean, right_vectors[:k].T
+
+
+def pca_reconstruction(x, mean: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    """The rows of x projected onto the affine subspace ``mean + span(basis)`` and back: PCA's reconstruction."""
+    centred = np.asarray(x, dtype=np.float64) - mean
+    return mean + centred @ basis @ basis.T
+
+
 def principal_angles(a, b) -> np.ndarray:
     """Principal angles, in radians and increasing, between the column spaces of a and b (both n x k)."""
     a, b = np.asarray(a), np.asarray(b)
@@ -209,3 +226,11 @@ def detection_counts(scores, labels, threshold: float) -> DetectionCounts:
         false_negatives=int((~flagged & labels).sum()),
         true_negatives=int((~flagged & ~labels).sum()),
     )
+
+
+def rmse(predictions, targets) -> float:
+    """Root mean squared error between predicted and true ratings (two arrays of the same length)."""
+    predictions, targets = np.asarray(predictions, dtype=np.float64), np.asarray(targets, dtype=np.float64)
+    if predictions.shape != targets.shape or predictions.size == 0:
+        raise ValueError(f"expected two non-empty arrays of the same shape; found {predictions.shape} and {targets.shape}")
+    return float(np.sqrt(np.mean((predictions - targets) ** 2)))

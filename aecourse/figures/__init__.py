@@ -4,6 +4,7 @@
 cells; ``digits`` draws images and reconstructions; ``diagrams`` draws
 autoencoder architectures; ``grids`` draws arrays of numbers as grids of cells;
 ``animation`` turns a sliding convolution into an animated GIF; ``detection``
-draws ROC curves and error histograms; ``tables`` puts results in a table. Nothing here
+draws ROC curves and error histograms; ``codes`` draws code spaces and error
+against code size; ``tables`` puts results in a table. Nothing here
 imports matplotlib until a figure is drawn.
 """

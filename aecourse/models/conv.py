@@ -15,28 +15,27 @@ IMAGE_SHAPE = (1, 28, 28)
 
 
 class ConvAutoencoder(nn.Module):
-    """28x28 images → a code of 64 numbers (64x1x1) → 28x28 images in [0, 1].
+    """28x28 images → a code of ``code_size`` numbers (code_size x 1 x 1; 64 by default) → 28x28 images in [0, 1].
 
     The encoder halves the image twice with stride-2 convolutions (28 → 14 → 7),
     then a 7x7 convolution without padding reads the whole 7x7 map into one
-    1x1 pixel of 64 channels: the code. The decoder mirrors it with transposed
-    convolutions (1 → 7 → 14 → 28) and ends with a sigmoid, as the pixels do
-    in [0, 1].
+    1x1 pixel of ``code_size`` channels: the code. The decoder mirrors it with
+    transposed convolutions (1 → 7 → 14 → 28) and ends with a sigmoid, as the
+    pixels do in [0, 1].
     """
 
-    code_shape = (64, 1, 1)
-
-    def __init__(self) -> None:
+    def __init__(self, code_size: int = 64) -> None:
         super().__init__()
+        self.code_shape = (code_size, 1, 1)
         self.encoder = nn.Sequential(
             nn.Conv2d(1, 16, kernel_size=3, stride=2, padding=1),  # 28x28 → 14x14
             nn.ReLU(),
             nn.Conv2d(16, 32, kernel_size=3, stride=2, padding=1),  # 14x14 → 7x7
             nn.ReLU(),
-            nn.Conv2d(32, 64, kernel_size=7),  # 7x7 → 1x1: the code
+            nn.Conv2d(32, code_size, kernel_size=7),  # 7x7 → 1x1: the code
         )
         self.decoder = nn.Sequential(
-            nn.ConvTranspose2d(64, 32, kernel_size=7),  # 1x1 → 7x7
+            nn.ConvTranspose2d(code_size, 32, kernel_size=7),  # 1x1 → 7x7
             nn.ReLU(),
             nn.ConvTranspose2d(32, 16, kernel_size=3, stride=2, padding=1, output_padding=1),  # 7 → 14
             nn.ReLU(),
@@ -48,7 +47,7 @@ class ConvAutoencoder(nn.Module):
         return self.decoder(self.encoder(images))
 
 
-def build_conv_keras():
+def build_conv_keras(code_size: int = 64):
     """The same model in Keras (channels last): same layers, output shapes and parameter count."""
     import keras
     from keras import layers
@@ -56,7 +55,7 @@ def build_conv_keras():
     inputs = keras.Input(shape=(28, 28, 1))
     x = layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(inputs)  # 14x14x16
     x = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(x)  # 7x7x32
-    code = layers.Conv2D(64, 7, padding="valid", name="code")(x)  # 1x1x64
+    code = layers.Conv2D(code_size, 7, padding="valid", name="code")(x)  # 1x1 x code_size
     x = layers.Conv2DTranspose(32, 7, padding="valid", activation="relu")(code)  # 7x7x32
     x = layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu")(x)  # 14x14x16
     outputs = layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid")(x)  # 28x28x1

@@ -91,14 +91,16 @@ class DenseAutoencoder(nn.Module):
     With ``keras_init`` (the default) every ``nn.Linear`` starts as Keras starts a
     ``Dense`` layer: Glorot-uniform weights and zero biases. With ``image_shape``,
     say ``(1, 28, 28)``, the model takes and returns images of that shape and
-    flattens them itself.
+    flattens them itself. With ``linear_code`` the code layer has no activation,
+    so a code can take any real value (a 2-number code drawn on a plane, for example).
     """
 
-    def __init__(self, sizes: Sequence[int] = CLASSIC_SIZES, keras_init: bool = True, image_shape=None):
+    def __init__(self, sizes: Sequence[int] = CLASSIC_SIZES, keras_init: bool = True, image_shape=None,
+                 linear_code: bool = False):
         super().__init__()
         widths = layer_widths(sizes)
         code_index = len(sizes) - 1
-        self.encoder = nn.Sequential(*linear_stack(widths[: code_index + 1], nn.ReLU()))
+        self.encoder = nn.Sequential(*linear_stack(widths[: code_index + 1], nn.Identity() if linear_code else nn.ReLU()))
         self.decoder = nn.Sequential(*linear_stack(widths[code_index:], nn.Sigmoid()))
         if image_shape is not None:
             self.encoder.insert(0, nn.Flatten())

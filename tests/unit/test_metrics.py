@@ -102,3 +102,27 @@ def test_psnr_of_a_known_error():
     clean = np.full((2, 1, 4, 4), 0.5)
     assert np.allclose(metrics.image_mse(clean, clean + 0.1), 0.01)
     assert metrics.psnr(clean, clean + 0.1) == pytest.approx(20.0)
+
+
+def test_pca_subspace_is_the_top_principal_subspace():
+    """Is the basis orthonormal, spanning the directions of largest variance of the centred rows?"""
+    rng = np.random.default_rng(2)
+    directions = np.linalg.qr(rng.normal(size=(6, 2)))[0]
+    x = rng.normal(size=(400, 2)) * [4.0, 2.0] @ directions.T + 0.01 * rng.normal(size=(400, 6)) + 5.0
+    mean, basis = metrics.pca_subspace(x, 2)
+    assert np.allclose(basis.T @ basis, np.eye(2)) and np.allclose(mean, x.mean(axis=0))
+    assert np.degrees(metrics.principal_angles(basis, directions)).max() < 0.5
+    assert np.abs(metrics.pca_reconstruction(x, mean, basis) - x).max() < 0.1
+
+
+def test_pca_subspace_refuses_impossible_k():
+    """Is a k larger than the data's dimension refused with a ValueError naming the bound?"""
+    with pytest.raises(ValueError, match="1 <= k <= 3"):
+        metrics.pca_subspace(np.zeros((10, 3)), 4)
+
+
+def test_rmse_of_known_errors():
+    """Is the RMSE of errors 1 and -3 the square root of 5, and are mismatched lengths refused?"""
+    assert metrics.rmse([2.0, 1.0], [1.0, 4.0]) == pytest.approx(np.sqrt(5))
+    with pytest.raises(ValueError, match="same shape"):
+        metrics.rmse([1.0], [1.0, 2.0])

@@ -97,3 +97,14 @@ def test_linear_gradients_match_autograd():
     encoder_gradient, decoder_gradient = linear.linear_autoencoder_gradients(covariance, encoder, decoder)
     assert np.isclose(linear.linear_autoencoder_loss(covariance, encoder, decoder), loss.item())
     assert np.allclose(encoder_gradient, e.grad.numpy()) and np.allclose(decoder_gradient, d.grad.numpy())
+
+
+def test_code_sizes_are_chosen_by_argument():
+    """Do the dense, convolutional and linear models give codes of the size asked for, the dense one linear on request?"""
+    images = torch.rand(3, 1, 28, 28)
+    assert conv.ConvAutoencoder(code_size=8).encoder(images).shape == (3, 8, 1, 1)
+    dense_model = dense.DenseAutoencoder((784, 64, 2), linear_code=True)
+    assert not isinstance(dense_model.encoder[-1], torch.nn.ReLU)
+    assert dense_model.encoder(images.view(3, 784)).shape == (3, 2)
+    linear_model = linear.LinearAutoencoder(5)
+    assert linear_model(images.view(3, 784)).shape == (3, 784) and linear_model.encoder.out_features == 5
