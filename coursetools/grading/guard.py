@@ -27,7 +27,7 @@ import json
 import secrets
 
 WATCHED_MODULES = ("builtins", "math", "numpy", "numpy.testing")
-FRAMEWORK_MODULES = ("torch", "torch.testing", "torch.nn.functional", "keras", "keras.ops")
+FRAMEWORK_MODULES = ("torch", "torch.testing", "torch.nn.functional", "keras", "keras.ops", "scipy.linalg", "scipy.stats")
 WATCHED_CLASSES = ("torch.Tensor", "torch.nn.Module", "keras.Model", "keras.layers.Layer")
 LISTS = ("modules from the submission", "threads running the submission's code")
 
