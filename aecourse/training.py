@@ -85,8 +85,8 @@ def train_epoch(model, optimizer, inputs, device, *, targets=None, mask=None, lo
 
 def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=None, loss=masked_mse,
                       batch_size: int = 256, learning_rate: float = 1e-3, weight_decay: float = 0.0,
-                      seed: int | None = None, validation=None, progress: bool = False,
-                      verbose: bool = True) -> TrainingHistory:
+                      decoupled_weight_decay: bool = False, seed: int | None = None, validation=None,
+                      progress: bool = False, verbose: bool = True) -> TrainingHistory:
     """Train ``model`` on ``device`` with Adam to map ``inputs`` to ``targets`` (by default the inputs themselves).
 
     ``inputs`` (and ``targets``, ``mask``) are tensors or NumPy arrays whose first
@@ -96,14 +96,16 @@ def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=
     ``validation``, a tensor of inputs, gives the test MSE after each epoch
     (``val_losses``). With ``progress`` a bar runs over each epoch's batches; with
     ``verbose`` one line per epoch gives its losses and seconds. ``weight_decay``
-    adds an L2 penalty on the weights (Adam's own). Raises
+    adds an L2 penalty on the weights (Adam's own, added to the gradient), or
+    with ``decoupled_weight_decay`` shrinks every parameter by
+    ``learning_rate * weight_decay`` each step (AdamW). Raises
     ``FloatingPointError`` if an epoch's mean loss is not finite.
     """
     device = torch.device(device)
     inputs, targets, mask = (None if array is None else torch.as_tensor(array) for array in (inputs, targets, mask))
     model.to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate, weight_decay=weight_decay,
-                                 fused=device.type in ("cpu", "cuda"))
+                                 decoupled_weight_decay=decoupled_weight_decay, fused=device.type in ("cpu", "cuda"))
     generator = None if seed is None else torch.Generator().manual_seed(seed)
     history = TrainingHistory(device_name(device))
     batches = math.ceil(len(inputs) / batch_size)

@@ -34,7 +34,7 @@ from coursetools.paths import solution_notebook
 CHAPTER_EPOCHS = 10
 CHAPTER_LEARNING_RATE = 2e-3
 CHAPTER_MSE_THRESHOLD = 0.004
-EXERCISES = {"ex05_conv_autoencoder": "test_mse", "ex06_denoising": "denoised_mse"}
+EXERCISES = {"ex05_conv_autoencoder": "test_mse", "ex06_denoising": "denoised_mse", "ex09_recommender": "heldout_rmse"}
 """The solutions that train on the device they are given, and the name of the test error each computes."""
 
 
@@ -51,6 +51,7 @@ class CheckRun:
     epoch_seconds: list[float]
     test_mse: float
     checked: str
+    metric: str = "test MSE"
 
 
 def require_cuda() -> torch.device:
@@ -122,7 +123,8 @@ def check_exercise_solution(assignment: str = "ex05_conv_autoencoder") -> CheckR
     epochs = namespace["EPOCHS"]
     tests = [name for name in seconds if name.startswith("test_")]
     return CheckRun(f"{assignment} solution", device_name(device), [seconds["train_run"] / epochs] * epochs,
-                    namespace[EXERCISES[assignment]], f"all {len(tests)} test cells passed on {device.type}")
+                    namespace[EXERCISES[assignment]], f"all {len(tests)} test cells passed on {device.type}",
+                    EXERCISES[assignment].replace("_", " "))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"GPU: {device_name(device)} (torch {torch.__version__}, CUDA {torch.version.cuda})")
     for run in (check_chapter_model(device), *(check_exercise_solution(assignment) for assignment in EXERCISES)):
         times = ", ".join(f"{seconds:.2f}" for seconds in run.epoch_seconds)
-        print(f"{run.name}: epoch seconds [{times}]; test MSE {run.test_mse:.5f}; {run.checked}")
+        print(f"{run.name}: epoch seconds [{times}]; {run.metric} {run.test_mse:.5f}; {run.checked}")
     print("GPU check passed.")
     return 0
 

@@ -22,7 +22,7 @@ def test_chapter_model_trains_on_cuda():
     """Does the chapter's ConvAutoencoder train on cuda, with every parameter and batch there, below the loss threshold?"""
     run = gpu_check.check_chapter_model(torch.device("cuda"))
     assert run.test_mse < gpu_check.CHAPTER_MSE_THRESHOLD
-    print(f"{run.device_name}: epoch seconds {run.epoch_seconds}, test MSE {run.test_mse:.5f}; {run.checked}")
+    print(f"{run.device_name}: epoch seconds {run.epoch_seconds}, {run.metric} {run.test_mse:.5f}; {run.checked}")
 
 
 @pytest.mark.gpu
@@ -31,7 +31,7 @@ def test_chapter_model_trains_on_cuda():
 def test_exercise_solution_trains_on_cuda(assignment):
     """Do the solution's test cells, run with CUDA present, pass on cuda?"""
     run = gpu_check.check_exercise_solution(assignment)
-    print(f"{run.device_name}: epoch seconds {run.epoch_seconds}, test MSE {run.test_mse:.5f}; {run.checked}")
+    print(f"{run.device_name}: epoch seconds {run.epoch_seconds}, {run.metric} {run.test_mse:.5f}; {run.checked}")
 
 
 def test_chapter_check_records_devices_and_loss_on_the_cpu():

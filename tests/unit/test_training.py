@@ -54,6 +54,22 @@ def test_masked_loss_counts_only_the_masked_entries():
     assert training.masked_mse(output, target).item() == pytest.approx((1 + 25 + 4 + 81) / 4)
 
 
+@pytest.mark.parametrize(("decoupled", "factor"), [(True, 1 - 0.1 * 0.5), (False, None)])
+def test_decoupled_weight_decay_shrinks_every_weight_by_the_same_fraction(decoupled, factor):
+    """With a zero loss gradient, does decoupled decay scale weights by 1 - lr * decay, unlike Adam's L2 penalty?"""
+    torch.manual_seed(0)
+    model = nn.Linear(4, 4, bias=False)
+    before = model.weight.detach().clone()
+    zeros = torch.zeros(8, 4)  # the output is 0, the target is 0: the loss's gradient vanishes
+    training.train_autoencoder(model, zeros, 1, "cpu", batch_size=8, learning_rate=0.1, weight_decay=0.5,
+                               decoupled_weight_decay=decoupled, verbose=False)
+    ratio = model.weight.detach() / before
+    if decoupled:
+        assert torch.allclose(ratio, torch.full_like(ratio, factor))
+    else:
+        assert not torch.allclose(ratio, ratio.flatten()[0].expand_as(ratio), atol=1e-3)
+
+
 def test_a_nan_loss_stops_training_with_the_epoch_and_value(images):
     """Does a non-finite loss raise FloatingPointError naming the epoch and the loss?"""
     broken = images.clone()
