@@ -21,6 +21,19 @@ EXPECTED_ARRAYS = {
 }
 
 
+KERAS_MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
+"""The checksum Keras' ``load_data`` expects of the file it downloads: a different file holding the same arrays."""
+PUBLISHED_LABEL_COUNTS = {
+    "train": (5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949),
+    "test": (980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009),
+}
+"""How many images of each digit 0-9 the standard MNIST training and test sets hold."""
+PUBLISHED_FIRST_LABELS = {"train": (5, 0, 4, 1, 9, 2, 1, 3, 1, 4), "test": (7, 2, 1, 0, 4, 1, 4, 9, 5, 9)}
+"""The first ten labels of the standard training and test sets, in their standard order."""
+PUBLISHED_PIXEL_STATS = (0.1307, 0.3081)
+"""Mean and standard deviation of the training pixels scaled to [0, 1], the values MNIST tutorials normalise with."""
+
+
 class MnistDataError(DataFileError):
     """The MNIST file exists but is not the file the course was written for."""
 
