@@ -18,10 +18,18 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m coursetools.kernelspec
 	touch $@
 
+# What the built book depends on: a change to any of these makes `make test` rebuild it first.
+BOOK_INPUTS := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(shell find aecourse -name '*.py')
+BOOK_STAMP := _build/.book-built
+
 book: $(STAMP) ## build the HTML book into _build/html (executes every chapter; cached)
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	touch $(BOOK_STAMP)
 
-test: $(STAMP) ## run the whole test suite (grades every assignment; checks the built book)
+$(BOOK_STAMP): $(STAMP) $(BOOK_INPUTS)
+	$(MAKE) --no-print-directory book
+
+test: $(STAMP) $(BOOK_STAMP) ## run the whole test suite (builds the book first if it is missing or out of date)
 	$(BIN)/python -m pytest
 
 exercises: $(STAMP) ## regenerate exercises/ from solutions/ with nbgrader
