@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,12 +11,14 @@ import pytest
 from corpus import cases, grade, write_submissions
 
 from coursetools.nbgrader_course import ScratchCourse
-from coursetools.paths import REPO
+from coursetools.paths import REPO, solution_notebook
 
 pytestmark = [pytest.mark.grading, pytest.mark.sandbox]
 
 ASSIGNMENT = "ex01_mnist_data"
 CHOSEN = ("00_control_first", "untouched", "patched_allclose", "not_json")
+FULL_MARKS = sum(cell["metadata"]["nbgrader"].get("points", 0)
+                 for cell in json.loads(solution_notebook(ASSIGNMENT).read_text())["cells"])
 
 
 @pytest.fixture
@@ -40,7 +43,7 @@ def test_grades_do_not_depend_on_workers_or_a_cluster(class_folder, tmp_path):
         clustered = outcomes(grade(submissions, ASSIGNMENT, tmp_path / "cluster", course, 1,
                                    "--scheduler", cluster.scheduler_address))
     assert one == two == clustered, f"1 worker: {one}\n2 workers: {two}\ncluster: {clustered}"
-    assert one["00_control_first"] == ("8", "graded") and one["patched_allclose"] == ("0", "flagged")
+    assert one["00_control_first"] == (str(FULL_MARKS), "graded") and one["patched_allclose"] == ("0", "flagged")
 
 
 def test_a_failed_regrade_leaves_no_older_higher_grade(class_folder, tmp_path):
@@ -48,7 +51,7 @@ def test_a_failed_regrade_leaves_no_older_higher_grade(class_folder, tmp_path):
     from nbgrader.api import Gradebook
 
     submissions, course = class_folder
-    assert grade(submissions, ASSIGNMENT, tmp_path / "first", course, 2)["00_control_first"]["score"] == "8"
+    assert grade(submissions, ASSIGNMENT, tmp_path / "first", course, 2)["00_control_first"]["score"] == str(FULL_MARKS)
     (submissions / "00_control_first" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").write_text("{broken")
     row = grade(submissions, ASSIGNMENT, tmp_path / "second", course, 2)["00_control_first"]
     assert (row["score"], row["status"]) == ("0", "not a notebook")
@@ -84,5 +87,5 @@ def test_check_prints_each_visible_test_and_its_points(class_folder):
     result = subprocess.run([sys.executable, "-m", "coursetools.check", str(notebook)], cwd=REPO,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "ok   test_preprocess_values" in result.stdout and "total 8 / 8" in result.stdout
+    assert "ok   test_preprocess_values" in result.stdout and f"total {FULL_MARKS} / {FULL_MARKS}" in result.stdout
     assert "the visible tests only" in result.stdout
