@@ -52,8 +52,8 @@ bubblewrap: ## install the sandbox that grading uses (Debian package bubblewrap;
 gpu-check: $(STAMP) ## train on the CUDA GPU; check devices, loss and epoch times (fails without CUDA)
 	$(BIN)/python -m coursetools.gpu_check
 
-bench: $(STAMP) ## seconds per epoch and images per second of the convolutional autoencoder on this machine
-	$(BIN)/python -m coursetools.bench
+bench: $(STAMP) ## measure training speed against the hardware's floor, autograde and grading time; BOOK=1 adds book builds and make test (writes benchmarks/results.json)
+	$(BIN)/python -m coursetools.bench $(if $(BOOK),--book)
 
 clean: ## remove the built book, caches and nbgrader's working files (keeps .venv)
 	rm -rf _build .pytest_cache gradebook.db submitted autograded feedback grades

@@ -24,12 +24,13 @@ from aecourse.devices import device_name, synchronize
 
 @dataclass
 class TrainingHistory:
-    """What a training run measured, per epoch: mean training loss, validation MSE (if asked for), seconds."""
+    """What a training run measured, per epoch: mean training loss, validation MSE (if asked for), seconds, final learning rate."""
 
     device: str
     losses: list[float] = field(default_factory=list)
     val_losses: list[float] = field(default_factory=list)
     epoch_seconds: list[float] = field(default_factory=list)
+    learning_rates: list[float] = field(default_factory=list)
 
 
 def masked_mse(output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
@@ -61,11 +62,13 @@ def progress_bar(batches: int, description: str, enabled: bool):
 
 
 def train_epoch(model, optimizer, inputs, device, *, targets=None, mask=None, loss=masked_mse,
-                batch_size: int = 256, generator=None, bar=None) -> float:
+                batch_size: int = 256, generator=None, bar=None, scheduler=None, mixed_precision: bool = False) -> float:
     """One pass over ``inputs`` in shuffled batches, one optimiser step each; return the mean training loss.
 
     Each batch is moved to ``device`` as it is used. The loss is summed on the
     device and read once, at the end: each ``.item()`` would make the CPU wait for a GPU.
+    A ``scheduler`` steps after every batch; ``mixed_precision`` runs the forward
+    pass in bfloat16 where PyTorch's autocast allows it.
     """
     model.train()
     total = torch.zeros((), device=device)
@@ -73,10 +76,13 @@ def train_epoch(model, optimizer, inputs, device, *, targets=None, mask=None, lo
         batch = inputs[index].to(device, non_blocking=True)
         target = batch if targets is None else targets[index].to(device, non_blocking=True)
         batch_mask = None if mask is None else mask[index].to(device, non_blocking=True)
-        batch_loss = loss(model(batch), target, batch_mask)
+        with torch.autocast(torch.device(device).type, dtype=torch.bfloat16, enabled=mixed_precision):
+            batch_loss = loss(model(batch), target, batch_mask)
         optimizer.zero_grad(set_to_none=True)
         batch_loss.backward()
         optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
         total += batch_loss.detach() * len(index)
         if bar is not None:
             bar.update()
@@ -85,8 +91,9 @@ def train_epoch(model, optimizer, inputs, device, *, targets=None, mask=None, lo
 
 def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=None, loss=masked_mse,
                       batch_size: int = 256, learning_rate: float = 1e-3, weight_decay: float = 0.0,
-                      decoupled_weight_decay: bool = False, seed: int | None = None, validation=None,
-                      progress: bool = False, verbose: bool = True) -> TrainingHistory:
+                      decoupled_weight_decay: bool = False, one_cycle: bool = False, mixed_precision: bool = False,
+                      seed: int | None = None, validation=None, progress: bool = False,
+                      verbose: bool = True) -> TrainingHistory:
     """Train ``model`` on ``device`` with Adam to map ``inputs`` to ``targets`` (by default the inputs themselves).
 
     ``inputs`` (and ``targets``, ``mask``) are tensors or NumPy arrays whose first
@@ -98,7 +105,10 @@ def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=
     ``verbose`` one line per epoch gives its losses and seconds. ``weight_decay``
     adds an L2 penalty on the weights (Adam's own, added to the gradient), or
     with ``decoupled_weight_decay`` shrinks every parameter by
-    ``learning_rate * weight_decay`` each step (AdamW). Raises
+    ``learning_rate * weight_decay`` each step (AdamW). With ``one_cycle`` the
+    learning rate follows PyTorch's one-cycle schedule, rising to ``learning_rate``
+    and falling far below it by the last batch; ``mixed_precision`` computes the
+    forward pass in bfloat16 (see :func:`train_epoch`). Raises
     ``FloatingPointError`` if an epoch's mean loss is not finite.
     """
     device = torch.device(device)
@@ -109,12 +119,15 @@ def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=
     generator = None if seed is None else torch.Generator().manual_seed(seed)
     history = TrainingHistory(device_name(device))
     batches = math.ceil(len(inputs) / batch_size)
+    scheduler = (torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=learning_rate, total_steps=epochs * batches)
+                 if one_cycle else None)
     for epoch in range(1, epochs + 1):
         synchronize(device)
         start = time.perf_counter()
         with progress_bar(batches, f"epoch {epoch}/{epochs}", progress) as bar:
             epoch_loss = train_epoch(model, optimizer, inputs, device, targets=targets, mask=mask, loss=loss,
-                                     batch_size=batch_size, generator=generator, bar=bar)
+                                     batch_size=batch_size, generator=generator, bar=bar, scheduler=scheduler,
+                                     mixed_precision=mixed_precision)
         synchronize(device)
         history.epoch_seconds.append(time.perf_counter() - start)
         if not math.isfinite(epoch_loss):
@@ -123,6 +136,7 @@ def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=
                 "(check the input for NaN or infinite values, or lower the learning rate)"
             )
         history.losses.append(epoch_loss)
+        history.learning_rates.append(optimizer.param_groups[0]["lr"])
         report = f"epoch {epoch}/{epochs}: loss {epoch_loss:.5f}"
         if validation is not None:
             history.val_losses.append(reconstruction_mse(model, validation, device))

@@ -1,26 +1,126 @@
-"""Measurements that print numbers: training speed of the convolutional autoencoder, and grading throughput.
+"""Measurements that print numbers: training speed against the hardware's floor, grading time, and build time.
 
-    python -m coursetools.bench [training] [--epochs N] [--batch-size B] [--device cpu|cuda]
+    python -m coursetools.bench                 # machine, matrix-product rate, training speed, autograde per assignment
+    python -m coursetools.bench --book          # also a clean and an incremental book build, and make test (long)
+    python -m coursetools.bench training [--epochs N] [--batch-size B] [--device cpu|cuda]
     python -m coursetools.bench grading [--assignment ID] [--copies N] [--workers 1 2]
+
+The default run writes ``benchmarks/results.json`` (each section with the
+machine and the date it ran on) and prints the table the book's Performance
+page shows. Nothing here asserts a time: the numbers are for reading.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from importlib import metadata
 from pathlib import Path
 
 import torch
 
 from aecourse.data import mnist_tensors
-from aecourse.devices import pick_device
+from aecourse.devices import device_name, pick_device
 from aecourse.models.conv import ConvAutoencoder
+from aecourse.models.dense import DenseAutoencoder
+from aecourse.speed import matmul_rate, training_flop_per_image
 from aecourse.training import TrainingHistory, train_autoencoder
 from coursetools.grading.notebooks import answered_notebook
-from coursetools.paths import notebook_name
+from coursetools.paths import REPO, assignments, notebook_name, solution_notebook
+
+RESULTS = REPO / "benchmarks" / "results.json"
+LIBRARIES = ("torch", "keras", "tensorflow", "numpy", "jupyter-book", "nbgrader")
+
+
+def machine() -> dict:
+    """What the numbers ran on: CPU model and cores, GPU, library versions, and the date."""
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    versions = {}
+    for library in LIBRARIES:
+        try:
+            versions[library] = metadata.version(library)
+        except metadata.PackageNotFoundError:
+            versions[library] = None
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+        "python": platform.python_version(),
+        "versions": versions,
+    }
+
+
+MODELS = {
+    "dense 784-128-32-128-784": (lambda: DenseAutoencoder(image_shape=(1, 28, 28)), 32),
+    "convolutional (code 64)": (ConvAutoencoder, 256),
+}
+"""The models timed, with the batch size their chapter trains them with."""
+
+
+def training_speed(device, rate: float, epochs: int = 2) -> list[dict]:
+    """Seconds per epoch (the median of ``epochs``), images per second, and the FLOP floor of each model on ``device``."""
+    x_train, _ = mnist_tensors()
+    rows = []
+    for name, (build, batch_size) in MODELS.items():
+        torch.manual_seed(0)
+        flop = training_flop_per_image(build(), (1, 28, 28)) * len(x_train)
+        history = train_autoencoder(build(), x_train, epochs, device, batch_size=batch_size, verbose=False)
+        seconds = statistics.median(history.epoch_seconds)
+        rows.append({"model": name, "device": history.device, "batch_size": batch_size, "seconds_per_epoch": seconds,
+                     "images_per_second": len(x_train) / seconds, "flop_per_epoch": flop,
+                     "floor_seconds": flop / rate, "share_of_floor": flop / rate / seconds})
+    return rows
+
+
+def autograde_times() -> list[dict]:
+    """Seconds to autograde each assignment's solution as `make grade` does (sandboxed where bwrap exists)."""
+    rows = []
+    for assignment in assignments():
+        start = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "coursetools.autograde", assignment, str(solution_notebook(assignment))],
+                                cwd=REPO, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        total = [line for line in result.stdout.splitlines() if line.startswith("total")]
+        rows.append({"assignment": assignment, "seconds": seconds, "result": total[-1] if total else result.stderr[-200:]})
+    return rows
+
+
+def timed(command: list[str]) -> float:
+    """Seconds that a command run in the repository takes; raises if it fails."""
+    start = time.perf_counter()
+    subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def book_times() -> dict:
+    """A clean `make book` (environment kept), a rebuild after a one-word prose edit, and `make test`."""
+    shutil.rmtree(REPO / "_build", ignore_errors=True)
+    clean = timed(["make", "--no-print-directory", "book"])
+    page = REPO / "book" / "intro.md"
+    original = page.read_text()
+    try:
+        page.write_text(original.replace("This course builds one", "This course builds one carefully", 1))
+        incremental = timed(["make", "--no-print-directory", "book"])
+    finally:
+        page.write_text(original)
+    timed(["make", "--no-print-directory", "book"])
+    return {"clean_book_seconds": clean, "incremental_book_seconds": incremental,
+            "make_test_seconds": timed(["make", "--no-print-directory", "test"])}
 
 
 def benchmark(epochs: int = 2, batch_size: int = 256, device=None) -> TrainingHistory:
@@ -34,11 +134,12 @@ def benchmark(epochs: int = 2, batch_size: int = 256, device=None) -> TrainingHi
     return history
 
 
-def grading_throughput(assignment: str, copies: int, workers: list[int]) -> None:
+def grading_throughput(assignment: str, copies: int, workers: list[int]) -> list[dict]:
     """Students per minute of `make grade` (sandboxed, into a scratch gradebook) and of plain `nbgrader autograde`."""
     from coursetools import grade
     from coursetools.nbgrader_course import ScratchCourse
 
+    rows = []
     with tempfile.TemporaryDirectory(prefix="aecourse-bench-") as scratch:
         root = Path(scratch)
         for index in range(copies):
@@ -56,6 +157,7 @@ def grading_throughput(assignment: str, copies: int, workers: list[int]) -> None
             print(f"make grade, {count} worker(s): {copies} notebooks in {seconds:.0f} s, "
                   f"{copies / seconds * 60:.1f} students per minute, {seconds * count / copies:.1f} s per notebook; "
                   f"slowest cell {cell}, {cell_seconds:.1f} s")
+            rows.append({"what": f"make grade, {count} worker(s)", "students_per_minute": copies / seconds * 60})
         course = ScratchCourse(root / "plain")
         course.release(assignment)
         start = time.monotonic()
@@ -64,11 +166,52 @@ def grading_throughput(assignment: str, copies: int, workers: list[int]) -> None
         seconds = time.monotonic() - start
         print(f"plain nbgrader autograde, one at a time: {copies / seconds * 60:.1f} students per minute, "
               f"{seconds / copies:.1f} s per notebook")
+        rows.append({"what": "plain nbgrader autograde", "students_per_minute": copies / seconds * 60})
+    return rows
+
+
+def table(results: dict) -> str:
+    """The results as Markdown, one line per figure."""
+    lines = ["| measurement | value |", "|---|---|"]
+    about = results["machine"]
+    lines.append(f"| machine | {about['cpu']}, {about['cores']} cores; GPU: {about['gpu'] or 'none'}; {about['date']} |")
+    lines.append(f"| fp32 matrix products (CPU) | {results['matmul_flop_per_second'] / 1e9:,.0f} GFLOP/s |")
+    for row in results["training"]:
+        lines.append(f"| {row['model']}, {row['device']}, batch {row['batch_size']} | {row['seconds_per_epoch']:.2f} s per epoch, "
+                     f"{row['images_per_second']:,.0f} images/s; {row['flop_per_epoch'] / 1e9:,.1f} GFLOP per epoch, "
+                     f"floor {row['floor_seconds']:.2f} s ({row['share_of_floor']:.0%} of it reached) |")
+    for row in results.get("autograde", []):
+        lines.append(f"| autograde {row['assignment']} (solution) | {row['seconds']:.1f} s: {row['result']} |")
+    for row in results.get("grading", []):
+        lines.append(f"| {row['what']} | {row['students_per_minute']:.1f} students per minute |")
+    for key, value in results.get("book", {}).items():
+        lines.append(f"| {key.replace('_', ' ')} | {value:,.0f} s |")
+    return "\n".join(lines)
+
+
+def run_all(book: bool, grading_copies: int) -> dict:
+    """Every measurement this machine can make; written to benchmarks/results.json and returned."""
+    results = {"machine": machine()}
+    results["matmul_flop_per_second"] = matmul_rate()
+    devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+    results["training"] = []
+    for device in devices:
+        rate = results["matmul_flop_per_second"] if device == "cpu" else matmul_rate(device="cuda")
+        results["training"] += training_speed(torch.device(device), rate)
+    results["autograde"] = autograde_times()
+    if grading_copies:
+        results["grading"] = grading_throughput("ex01_mnist_data", grading_copies, [1, 2])
+    if book:
+        results["book"] = book_times()
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=1) + "\n")
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m coursetools.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", choices=["training", "grading"], default="training")
+    parser.add_argument("what", nargs="?", choices=["all", "training", "grading"], default="all")
+    parser.add_argument("--book", action="store_true", help="also time a clean and an incremental book build and make test")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--device", choices=["cpu", "cuda"], default=None, help="default: CUDA when present")
@@ -78,8 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.what == "grading":
         grading_throughput(arguments.assignment, arguments.copies, arguments.workers)
-    else:
+    elif arguments.what == "training":
         benchmark(arguments.epochs, arguments.batch_size, pick_device(arguments.device))
+    else:
+        results = run_all(arguments.book, arguments.copies)
+        print(table(results))
+        print(f"written to {RESULTS.relative_to(REPO)}; device names: {device_name(torch.device('cpu'))}")
     return 0
 
 

@@ -144,3 +144,17 @@ def test_probe_records_devices_and_steps_on_meta():
     report = probing.probe_training(train, model, torch.rand(6, 16).split(2), torch.device("meta"), epochs=2)
     assert report["error"] is None and report["steps"] == 6 and not report["copies"]
     assert {(batch, tuple(parameters)) for _, batch, parameters, _ in report["forward"]} == {("meta", ("meta",))}
+
+
+def test_one_cycle_rises_to_the_learning_rate_and_ends_far_below(images):
+    """With one_cycle, is the learning rate near its peak mid-run and far below it after the last batch?"""
+    history = training.train_autoencoder(small_model(), images, 4, "cpu", batch_size=20, learning_rate=0.01,
+                                         one_cycle=True, verbose=False)
+    assert max(history.learning_rates) > 0.005 and history.learning_rates[-1] < 0.01 / 100
+
+
+def test_mixed_precision_trains_to_a_finite_falling_loss(images):
+    """Does a bfloat16 forward pass still lower a finite loss on the CPU?"""
+    history = training.train_autoencoder(small_model(), images, 4, "cpu", batch_size=20, learning_rate=1e-2,
+                                         mixed_precision=True, verbose=False)
+    assert all(np.isfinite(history.losses)) and history.losses[-1] < history.losses[0]
