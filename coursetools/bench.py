@@ -29,7 +29,7 @@ from pathlib import Path
 import torch
 
 from aecourse.data import mnist_tensors
-from aecourse.devices import device_name, pick_device
+from aecourse.devices import pick_device
 from aecourse.models.conv import ConvAutoencoder
 from aecourse.models.dense import DenseAutoencoder
 from aecourse.speed import matmul_rate, training_flop_per_image
@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         results = run_all(arguments.book, arguments.copies)
         print(table(results))
-        print(f"written to {RESULTS.relative_to(REPO)}; device names: {device_name(torch.device('cpu'))}")
+        print(f"written to {RESULTS.relative_to(REPO)}")
     return 0
 
 
