@@ -219,18 +219,25 @@ class SandboxedKernel:
                 if self.cgroups is not None and self.cgroups.hit_process_limit():
                     raise KernelStopped("too many processes", f"it tried to run more than {self.limits.processes} processes")
                 raise KernelStopped("timeout", f"ran longer than {timeout:g} s")
+            # Wait on the channel that still owes a message: output until the kernel is idle, then the reply.
             try:
-                message = self.client.get_iopub_msg(timeout=0.2)
-                if message["parent_header"].get("msg_id") == msg_id:
-                    idle = idle or (message["msg_type"] == "status" and message["content"]["execution_state"] == "idle")
-                    self._take_output(message, kept)
+                if idle:
+                    replies += self._shell_replies(msg_id, wait=0.2, first=True)
+                else:
+                    message = self.client.get_iopub_msg(timeout=0.2)
+                    if message["parent_header"].get("msg_id") == msg_id:
+                        idle = message["msg_type"] == "status" and message["content"]["execution_state"] == "idle"
+                        self._take_output(message, kept)
             except queue.Empty:
-                if not self.manager.is_alive():
-                    raise KernelStopped(self.stop_reason()) from None
+                pass
+            if not (replies and idle) and not self.manager.is_alive():
+                raise KernelStopped(self.stop_reason())
             replies += self._shell_replies(msg_id, wait=0)
             if self.output_bytes > self.limits.output_bytes:
                 raise KernelStopped("too much output", f"more than {self.limits.output_bytes:,} characters")
-        replies += self._shell_replies(msg_id, wait=0.05)
+        # The real reply comes after anything the cell itself sent on the shell channel, so a forged
+        # reply is already here; collect what has arrived without waiting for more.
+        replies += self._shell_replies(msg_id, wait=0)
         if self.cgroups is not None and self.cgroups.hit_process_limit():
             raise KernelStopped("too many processes", f"it tried to run more than {self.limits.processes} processes")
         content = replies[0]["content"]
@@ -243,7 +250,8 @@ class SandboxedKernel:
         return Execution(content["status"], error, "".join(kept), time.monotonic() - start,
                          content.get("user_expressions", {}), len(replies))
 
-    def _shell_replies(self, msg_id: str, wait: float) -> list:
+    def _shell_replies(self, msg_id: str, wait: float, first: bool = False) -> list:
+        """The shell channel's replies to ``msg_id``, waiting up to ``wait`` s for each; with ``first``, stop at one."""
         found = []
         while True:
             try:
@@ -252,3 +260,5 @@ class SandboxedKernel:
                 return found
             if message["parent_header"].get("msg_id") == msg_id:
                 found.append(message)
+                if first:
+                    return found
