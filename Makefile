@@ -19,18 +19,29 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 # What the built book depends on: a change to any of these makes `make test` rebuild it first.
-BOOK_INPUTS := _config.yml _toc.yml $(wildcard book/*.md book/*.bib) $(shell find aecourse -name '*.py')
+BOOK_INPUTS := _config.yml _toc.yml $(wildcard book/*.md book/*.bib data/*.npz) $(shell find aecourse -name '*.py')
 BOOK_STAMP := _build/.book-built
+# The execution cache knows a chapter by its code cells only. What those cells run on (the package, the
+# data, the pinned libraries) is keyed here: when it changes, the cache is emptied and every chapter runs again.
+CACHE := _build/.jupyter_cache
+CACHE_KEY = $$(find aecourse data -type f \( -name '*.py' -o -name '*.npz' \) | LC_ALL=C sort | xargs sha256sum requirements.txt | sha256sum | cut -c1-16)
 
 book: $(STAMP) ## build the HTML book into _build/html (executes every chapter; cached)
+	@key=$(CACHE_KEY); if [ -d $(CACHE) ] && [ "$$(cat $(CACHE)/inputs.key 2>/dev/null)" != "$$key" ]; then \
+		echo "the package, data or libraries changed since the chapters were cached: running every chapter again"; rm -rf $(CACHE); fi
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	@mkdir -p $(CACHE) && echo $(CACHE_KEY) > $(CACHE)/inputs.key
 	touch $(BOOK_STAMP)
 
 $(BOOK_STAMP): $(STAMP) $(BOOK_INPUTS)
 	$(MAKE) --no-print-directory book
 
-test: $(STAMP) $(BOOK_STAMP) ## run the whole test suite (builds the book first if it is missing or out of date)
-	$(BIN)/python -m pytest
+# Test processes (pytest-xdist). Each test file runs whole in one of them: a file's graded classes and
+# corpora are session fixtures, built once, and the hostile corpora must not run beside each other.
+TEST_WORKERS ?= 2
+
+test: $(STAMP) $(BOOK_STAMP) ## run the whole test suite (builds the book first if it is missing or out of date) [TEST_WORKERS=2]
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 exercises: $(STAMP) ## regenerate exercises/ from solutions/ with nbgrader
 	$(BIN)/python -m coursetools.release
