@@ -28,9 +28,9 @@ CACHE_KEY = $$(find aecourse data -type f \( -name '*.py' -o -name '*.npz' \) | 
 
 book: $(STAMP) ## build the HTML book into _build/html (executes every chapter; cached)
 	@key=$(CACHE_KEY); if [ -d $(CACHE) ] && [ "$$(cat $(CACHE)/inputs.key 2>/dev/null)" != "$$key" ]; then \
-		echo "the package, data or libraries changed since the chapters were cached: running every chapter again"; rm -rf $(CACHE); fi
-	$(BIN)/jupyter-book build . -W -n --keep-going
-	@mkdir -p $(CACHE) && echo $(CACHE_KEY) > $(CACHE)/inputs.key
+		echo "the package, data or libraries changed since the chapters were cached: running every chapter again"; rm -rf $(CACHE); fi; \
+	echo "$(BIN)/jupyter-book build . -W -n --keep-going"; \
+	$(BIN)/jupyter-book build . -W -n --keep-going && mkdir -p $(CACHE) && echo $$key > $(CACHE)/inputs.key
 	touch $(BOOK_STAMP)
 
 $(BOOK_STAMP): $(STAMP) $(BOOK_INPUTS)
