@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coursetools.grading.limits import THREAD_VARIABLES
 from coursetools.paths import DATA, NBGRADER_CONFIG, SOLUTIONS, notebook_name
 
 STUDENT = "student"
@@ -59,6 +60,10 @@ class ScratchCourse:
         # ipykernel stops capturing file descriptor 2 when it sees this variable; grading
         # under pytest must capture stderr exactly as a real grading run does.
         self.env.pop("PYTEST_CURRENT_TEST", None)
+        # One thread per notebook, as `make grade` runs them (Limits.threads), unless the caller set it: on a
+        # machine that is grading other notebooks too, kernels that each start a thread per core wait on each other.
+        for variable in THREAD_VARIABLES:
+            self.env.setdefault(variable, "1")
 
     def nbgrader(self, *arguments: str) -> str:
         """Run one nbgrader command in the course; raise with its log if it fails."""

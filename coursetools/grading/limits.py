@@ -17,6 +17,10 @@ from pathlib import Path
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                    "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+"""The variables that set how many threads PyTorch, NumPy's BLAS and TensorFlow start in a kernel."""
+
 
 @dataclass(frozen=True)
 class Limits:

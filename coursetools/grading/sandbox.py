@@ -26,7 +26,7 @@ from pathlib import Path
 
 from jupyter_client import KernelManager
 
-from coursetools.grading.limits import CgroupLimits, Limits, Watchdog
+from coursetools.grading.limits import THREAD_VARIABLES, CgroupLimits, Limits, Watchdog
 from coursetools.paths import DATA, REPO
 
 SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
@@ -72,11 +72,7 @@ def kernel_environment(work_dir: Path, limits: Limits) -> dict[str, str]:
         "LANG": "C.UTF-8",
         "AECOURSE_DATA": str(DATA),
         "NBGRADER_EXECUTION": "autograde",
-        "OMP_NUM_THREADS": threads,
-        "MKL_NUM_THREADS": threads,
-        "OPENBLAS_NUM_THREADS": threads,
-        "TF_NUM_INTRAOP_THREADS": threads,
-        "TF_NUM_INTEROP_THREADS": threads,
+        **dict.fromkeys(THREAD_VARIABLES, threads),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "CUBLAS_WORKSPACE_CONFIG": ":4096:8",
         "PYTHONHASHSEED": "0",

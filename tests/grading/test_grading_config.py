@@ -1,4 +1,4 @@
-"""nbgrader settings: library log lines on stderr must not cost a correct answer its points."""
+"""nbgrader settings: library log lines on stderr must not cost a correct answer its points; one thread per notebook."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+from coursetools.grading.limits import THREAD_VARIABLES
 from coursetools.nbgrader_course import ScratchCourse
 
 pytestmark = pytest.mark.grading
@@ -33,3 +34,13 @@ def test_c_level_stderr_does_not_zero_a_passing_test_cell(tmp_path):
     released = course.release("stderr_check", source)
     grade = course.grade("stderr_check", released / "stderr_check.ipynb")
     assert grade.score == 1, f"a passing cell that wrote to fd 2 scored {grade.score}/1"
+
+
+def test_plain_nbgrader_runs_notebooks_on_one_thread_unless_told_otherwise(tmp_path, monkeypatch):
+    """Does a scratch course give its notebooks one thread, as `make grade` does, and keep a count the caller set?"""
+    for variable in THREAD_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    env = ScratchCourse(tmp_path / "course").env
+    assert env["OMP_NUM_THREADS"] == "3"
+    assert all(env[variable] == "1" for variable in THREAD_VARIABLES if variable != "OMP_NUM_THREADS"), env
