@@ -21,7 +21,8 @@ class ConvAutoencoder(nn.Module):
     then a 7x7 convolution without padding reads the whole 7x7 map into one
     1x1 pixel of ``code_size`` channels: the code. The decoder mirrors it with
     transposed convolutions (1 → 7 → 14 → 28) and ends with a sigmoid, as the
-    pixels do in [0, 1].
+    pixels do in [0, 1]. The weights are stored channels-last, the layout the
+    CPU's convolution kernels are fastest with; inputs may come in either layout.
     """
 
     def __init__(self, code_size: int = 64) -> None:
@@ -42,6 +43,7 @@ class ConvAutoencoder(nn.Module):
             nn.ConvTranspose2d(16, 1, kernel_size=3, stride=2, padding=1, output_padding=1),  # 14 → 28
             nn.Sigmoid(),
         )
+        self.to(memory_format=torch.channels_last)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return self.decoder(self.encoder(images))
