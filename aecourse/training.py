@@ -146,6 +146,27 @@ def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=
     return history
 
 
+def choose_learning_rate(build, inputs, validation, rates, epochs: int, device, *, seed: int = 0,
+                         **options) -> tuple[float, dict[float, float]]:
+    """The rate among ``rates`` that leaves the lowest reconstruction MSE on ``validation``, and that MSE for each rate.
+
+    For each rate a fresh model, ``build()`` after ``torch.manual_seed(seed)``
+    (so every candidate starts from the same weights), trains ``epochs`` epochs on
+    ``inputs`` with the same batches (``seed``); ``options`` go to
+    :func:`train_autoencoder`. The test images never take part: choosing on them
+    would make their error an optimistic estimate.
+    """
+    if not rates:
+        raise ValueError("choose_learning_rate needs at least one learning rate to try; rates is empty")
+    errors = {}
+    for rate in rates:
+        torch.manual_seed(seed)
+        model = build()
+        train_autoencoder(model, inputs, epochs, device, learning_rate=rate, seed=seed, verbose=False, **options)
+        errors[rate] = reconstruction_mse(model, validation, device)
+    return min(errors, key=errors.get), errors
+
+
 def _in_batches(function, images, device, batch_size: int) -> torch.Tensor:
     """``function`` applied to ``images`` batch by batch on ``device``, without gradients; the result on the CPU."""
     images = torch.as_tensor(images)

@@ -158,3 +158,18 @@ def test_mixed_precision_trains_to_a_finite_falling_loss(images):
     history = training.train_autoencoder(small_model(), images, 4, "cpu", batch_size=20, learning_rate=1e-2,
                                          mixed_precision=True, verbose=False)
     assert all(np.isfinite(history.losses)) and history.losses[-1] < history.losses[0]
+
+
+def test_choose_learning_rate_returns_the_rate_with_the_lowest_validation_error(images):
+    """Does choose_learning_rate try every rate from the same start and return the one with the lowest validation MSE?"""
+    rates = (1e-6, 1e-2)  # a millionth barely moves the weights; 0.01 trains this small model in a few epochs
+    best, errors = training.choose_learning_rate(small_model, images[:150], images[150:], rates, 3, "cpu", batch_size=10)
+    untrained = training.reconstruction_mse(small_model(), images[150:], "cpu")
+    assert set(errors) == set(rates) and best == 1e-2 and errors[1e-2] < errors[1e-6]
+    assert errors[1e-6] == pytest.approx(untrained, rel=1e-3)
+
+
+def test_choose_learning_rate_without_rates_says_so(images):
+    """Does an empty list of rates raise a ValueError that says what was expected?"""
+    with pytest.raises(ValueError, match="at least one learning rate"):
+        training.choose_learning_rate(small_model, images, images, (), 1, "cpu")
