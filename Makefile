@@ -41,7 +41,7 @@ $(BOOK_STAMP): $(STAMP) $(BOOK_INPUTS)
 TEST_WORKERS ?= 2
 
 test: $(STAMP) $(BOOK_STAMP) ## run the whole test suite (builds the book first if it is missing or out of date) [TEST_WORKERS=2]
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=10
 
 exercises: $(STAMP) ## regenerate exercises/ from solutions/ with nbgrader
 	$(BIN)/python -m coursetools.release
