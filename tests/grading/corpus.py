@@ -24,6 +24,11 @@ def cases(assignment: str) -> list[dict]:
     return tomllib.loads((CORPUS / f"{assignment}.toml").read_text())["case"]
 
 
+def cell_timeout(assignment: str) -> float:
+    """Seconds a cell of this corpus may run: the file's ``cell_timeout``, or 60 s when it sets none."""
+    return tomllib.loads((CORPUS / f"{assignment}.toml").read_text()).get("cell_timeout", 60)
+
+
 def all_cases() -> list:
     return [pytest.param(path.stem, case, id=f"{path.stem}:{case['name']}")
             for path in sorted(CORPUS.glob("*.toml")) for case in cases(path.stem)]

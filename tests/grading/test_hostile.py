@@ -12,7 +12,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from corpus import CORPUS, ESCAPES, all_cases, cases, grade, write_submissions
+from corpus import CORPUS, ESCAPES, all_cases, cases, cell_timeout, grade, write_submissions
 
 from coursetools.nbgrader_course import ScratchCourse
 
@@ -32,7 +32,7 @@ def graded_corpus(tmp_path_factory):
             write_submissions(root / "submissions", assignment, cases(assignment))
             course = ScratchCourse(root / "course").root
             rows = grade(root / "submissions", assignment, root / "out", course, 2,
-                         "--cell-timeout", "60", "--memory", "2", "--processes", "64")
+                         "--cell-timeout", str(cell_timeout(assignment)), "--memory", "2", "--processes", "64")
             done[assignment] = (rows, root)
         return done[assignment]
 
