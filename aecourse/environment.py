@@ -24,7 +24,10 @@ def seed_everything(seed: int = DEFAULT_SEED) -> None:
         import torch
 
         torch.manual_seed(seed)
-        torch.use_deterministic_algorithms(True, warn_only=True)
+        # Deterministic algorithms, with a warning where an operation has none. This is
+        # use_deterministic_algorithms(True, warn_only=True) without its import of the compiler's
+        # settings (torch._inductor), which would add a second and a half to every notebook.
+        torch.set_deterministic_debug_mode("warn")
         torch.backends.cudnn.benchmark = False
     if "keras" in sys.modules or "tensorflow" in sys.modules:
         import keras
