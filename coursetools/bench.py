@@ -87,16 +87,22 @@ def training_speed(device, rate: float, epochs: int = 2) -> list[dict]:
     return rows
 
 
-def autograde_times() -> list[dict]:
-    """Seconds to autograde each assignment's solution as `make grade` does (sandboxed where bwrap exists)."""
+def autograde_times(runs: int = 2) -> list[dict]:
+    """Seconds to autograde each assignment's solution as `make grade` does (sandboxed where bwrap exists).
+
+    Each is graded ``runs`` times and the fastest run counts: the first can include reading the
+    libraries from disk, which a class of many students pays only once.
+    """
     rows = []
     for assignment in assignments():
-        start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "coursetools.autograde", assignment, str(solution_notebook(assignment))],
-                                cwd=REPO, capture_output=True, text=True)
-        seconds = time.perf_counter() - start
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            result = subprocess.run([sys.executable, "-m", "coursetools.autograde", assignment,
+                                     str(solution_notebook(assignment))], cwd=REPO, capture_output=True, text=True)
+            times.append(time.perf_counter() - start)
         total = [line for line in result.stdout.splitlines() if line.startswith("total")]
-        rows.append({"assignment": assignment, "seconds": seconds, "result": total[-1] if total else result.stderr[-200:]})
+        rows.append({"assignment": assignment, "seconds": min(times), "result": total[-1] if total else result.stderr[-200:]})
     return rows
 
 
