@@ -23,7 +23,10 @@ BOOK_INPUTS := _config.yml _toc.yml $(wildcard book/*.md book/*.bib data/*.npz) 
 BOOK_STAMP := _build/.book-built
 # The execution cache knows a chapter by its code cells only. What those cells run on (the package, the
 # data, the pinned libraries) is keyed here: when it changes, the cache is emptied and every chapter runs again.
+# Sphinx's own record of the pages it has read goes too: Sphinx reads (and so executes) only pages whose
+# source changed, and would otherwise keep serving the old outputs of every other chapter.
 CACHE := _build/.jupyter_cache
+DOCTREES := _build/.doctrees
 CACHE_KEY = $$(find aecourse data -type f \( -name '*.py' -o -name '*.npz' \) | LC_ALL=C sort | xargs sha256sum requirements.txt | sha256sum | cut -c1-16)
 
 # These pages read files that neither the execution cache nor Sphinx watches (the benchmark results, the hostile
@@ -32,10 +35,11 @@ ALWAYS_RUN := book/grading.md book/performance.md
 
 book: $(STAMP) ## build the HTML book into _build/html (executes every chapter; cached)
 	@touch $(ALWAYS_RUN)
-	@key=$(CACHE_KEY); if [ -d $(CACHE) ] && [ "$$(cat $(CACHE)/inputs.key 2>/dev/null)" != "$$key" ]; then \
-		echo "the package, data or libraries changed since the chapters were cached: running every chapter again"; rm -rf $(CACHE); fi; \
+	@key=$(CACHE_KEY); if [ "$$(cat $(CACHE)/inputs.key 2>/dev/null)" != "$$key" ]; then \
+		if [ -d $(DOCTREES) ]; then echo "the package, data or libraries changed since the chapters were cached: running every chapter again"; fi; \
+		rm -rf $(CACHE) $(DOCTREES) && mkdir -p $(CACHE) && echo $$key > $(CACHE)/inputs.key; fi; \
 	echo "$(BIN)/jupyter-book build . -W -n --keep-going"; \
-	$(BIN)/jupyter-book build . -W -n --keep-going && mkdir -p $(CACHE) && echo $$key > $(CACHE)/inputs.key
+	$(BIN)/jupyter-book build . -W -n --keep-going
 	touch $(BOOK_STAMP)
 
 $(BOOK_STAMP): $(STAMP) $(BOOK_INPUTS)
