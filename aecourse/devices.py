@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 
 
@@ -36,6 +37,18 @@ def device_name(device) -> str:
         return torch.cuda.get_device_name(device)
     threads = torch.get_num_threads()
     return f"CPU ({platform.machine()}, {threads} thread{'' if threads == 1 else 's'})"
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on.
+
+    On Linux that is its affinity mask, which ``taskset`` or a container's CPU set
+    can make smaller than ``os.cpu_count()``, the cores of the whole machine.
+    Elsewhere (macOS, Windows) there is no mask to read, and it is ``os.cpu_count()``.
+    """
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def synchronize(device) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import platform
 import shutil
 import statistics
@@ -29,7 +28,7 @@ from pathlib import Path
 import torch
 
 from aecourse.data import mnist_tensors
-from aecourse.devices import pick_device
+from aecourse.devices import pick_device, usable_cores
 from aecourse.models.conv import ConvAutoencoder
 from aecourse.models.dense import DenseAutoencoder
 from aecourse.speed import matmul_rate, training_flop_per_image
@@ -57,7 +56,7 @@ def machine() -> dict:
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "cpu": cpu,
-        "cores": os.cpu_count(),
+        "cores": usable_cores(),  # the cores this process could use (its affinity mask), not the whole machine's
         "torch_threads": torch.get_num_threads(),
         "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
         "python": platform.python_version(),

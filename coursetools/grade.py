@@ -15,12 +15,12 @@ were written to OUT but the gradebook could not be updated.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from aecourse.devices import usable_cores
 from coursetools.grading import reports
 from coursetools.grading.limits import Limits
 from coursetools.grading.sandbox import SandboxUnavailable, bwrap_prefix
@@ -33,7 +33,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("assignment", choices=assignments())
     parser.add_argument("submissions", type=Path)
     parser.add_argument("--out", type=Path, default=None, help="default: grades/<assignment>")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="kernels at once (default: the cores, here %(default)s)")
+    parser.add_argument("--workers", type=int, default=usable_cores(), help="kernels at once (default: the cores it may use, here %(default)s)")
     parser.add_argument("--sandbox", choices=["bwrap", "none"], default="bwrap", help="default: %(default)s")
     parser.add_argument("--scheduler", default="", help="a Dask scheduler's address: grade on its cluster")
     parser.add_argument("--no-gradebook", action="store_true", help="do not record the scores in gradebook.db")
