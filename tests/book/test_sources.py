@@ -35,3 +35,11 @@ def test_myst_source_is_a_notebook_without_outputs(path):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             assert not cell.get("outputs"), f"{path} carries outputs"
+
+
+@pytest.mark.parametrize("path", MYST_SOURCES, ids=str)
+def test_no_backtick_fence_has_a_backtick_in_its_title(path):
+    """Does every backtick fence open without a backtick after it? CommonMark reads such a line as text, not a directive."""
+    broken = [f"line {number}: {line.strip()}" for number, line in enumerate((REPO / path).read_text().splitlines(), 1)
+              if line.lstrip().startswith("```") and "`" in line.lstrip().lstrip("`")]
+    assert not broken, f"{path}: these fences are read as text, and what follows them as code; use :::{{directive}} instead:\n" + "\n".join(broken)
