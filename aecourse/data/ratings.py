@@ -102,7 +102,7 @@ def movielens_path() -> Path:
 def load_movielens(path: Path | None = None) -> Ratings:
     """Read ``u.data`` (user, item, rating, time; tab-separated) or ``ratings.dat`` (``::``-separated) into :class:`Ratings`.
 
-    User and item ids are renumbered from 0 in order of first appearance.
+    User and item ids are renumbered from 0 in increasing order of their ids.
     Raises :class:`RatingsFileError` naming the line of any malformed row.
     """
     path = Path(path) if path is not None else movielens_path()
