@@ -1,4 +1,4 @@
-"""Fixtures of the grading tests: nbgrader courses in temporary folders, one per assignment, released once."""
+"""Fixtures of the grading tests: a scratch nbgrader course in a temporary folder, each assignment released in it once."""
 
 from __future__ import annotations
 
@@ -9,14 +9,17 @@ from coursetools.nbgrader_course import ScratchCourse
 
 @pytest.fixture(scope="session")
 def released(tmp_path_factory):
-    """``released(assignment)`` → a scratch nbgrader course in which ``assignment`` is released (cached per session)."""
-    courses: dict[str, ScratchCourse] = {}
+    """``released(assignment)`` → the session's scratch nbgrader course, with ``assignment`` released in it (once).
+
+    One course holds every assignment, as an instructor's does, so nbgrader sets up its gradebook once.
+    """
+    course = ScratchCourse(tmp_path_factory.mktemp("course"))
+    done: set[str] = set()
 
     def release(assignment: str) -> ScratchCourse:
-        if assignment not in courses:
-            course = ScratchCourse(tmp_path_factory.mktemp(f"course-{assignment}"))
+        if assignment not in done:
             course.release(assignment)
-            courses[assignment] = course
-        return courses[assignment]
+            done.add(assignment)
+        return course
 
     return release

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import functools
 import json
 import subprocess
 import sys
@@ -20,13 +21,19 @@ ESCAPES = [Path("/tmp/aecourse-escape"), Path.home() / "aecourse-escape", REPO /
            Path("/root/aecourse-escape"), Path("/tmp/aecourse-leak.txt")]
 
 
+@functools.cache
+def corpus(assignment: str) -> dict:
+    """One assignment's corpus file, parsed once."""
+    return tomllib.loads((CORPUS / f"{assignment}.toml").read_text())
+
+
 def cases(assignment: str) -> list[dict]:
-    return tomllib.loads((CORPUS / f"{assignment}.toml").read_text())["case"]
+    return corpus(assignment)["case"]
 
 
 def cell_timeout(assignment: str) -> float:
     """Seconds a cell of this corpus may run: the file's ``cell_timeout``, or 60 s when it sets none."""
-    return tomllib.loads((CORPUS / f"{assignment}.toml").read_text()).get("cell_timeout", 60)
+    return corpus(assignment).get("cell_timeout", 60)
 
 
 def all_cases() -> list:
