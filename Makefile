@@ -77,6 +77,6 @@ gpu-check: $(STAMP) ## train on the CUDA GPU; check devices, loss and epoch time
 bench: $(STAMP) ## measure training speed against the hardware's floor, autograde and grading time; BOOK=1 adds book builds and make test (writes benchmarks/results.json)
 	$(BIN)/python -m coursetools.bench $(if $(BOOK),--book)
 
-clean: ## remove the built book, caches and nbgrader's working files (keeps .venv)
+clean: ## remove the built book, caches, gradebook.db, grades/ (make grade's default OUT) and nbgrader's submitted/ (originals kept there too), autograded/, feedback/; keeps .venv
 	rm -rf _build .pytest_cache gradebook.db submitted autograded feedback grades
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
