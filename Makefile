@@ -35,11 +35,14 @@ CACHE_KEY = $$({ echo salt-2; find aecourse data -type f \( -name '*.py' -o -nam
 # corpus, the grader's options): they are marked to execute whenever read, and touched so that every build reads them.
 ALWAYS_RUN := book/grading.md book/performance.md
 
-book: $(STAMP) ## build the HTML book into _build/html (executes every chapter; cached)
+# Chapters are executed into the cache first, several at a time (coursetools.execute); Jupyter Book then finds them there.
+book: $(STAMP) ## build the HTML book into _build/html (executes the chapters, BOOK_JOBS at a time, default one per core; cached)
 	@touch $(ALWAYS_RUN)
 	@key=$(CACHE_KEY); if [ "$$(cat $(CACHE)/inputs.key 2>/dev/null)" != "$$key" ]; then \
 		if [ -d $(DOCTREES) ]; then echo "the package, data or libraries changed since the chapters were cached: running every chapter again"; fi; \
 		rm -rf $(CACHE) $(DOCTREES) && mkdir -p $(CACHE) && echo $$key > $(CACHE)/inputs.key; fi; \
+	echo "$(BIN)/python -m coursetools.execute$(if $(BOOK_JOBS), --jobs $(BOOK_JOBS))"; \
+	$(BIN)/python -m coursetools.execute $(if $(BOOK_JOBS),--jobs $(BOOK_JOBS)) || exit 1; \
 	echo "$(BIN)/jupyter-book build . -W -n --keep-going"; \
 	$(BIN)/jupyter-book build . -W -n --keep-going || { rm -f $(DOCTREES)/environment.pickle; exit 1; }
 	touch $(BOOK_STAMP)
