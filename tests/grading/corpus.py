@@ -31,9 +31,18 @@ def cases(assignment: str) -> list[dict]:
     return corpus(assignment)["case"]
 
 
+# The corpus is graded with smaller limits than the grader's defaults, so that a runaway case ends sooner.
+MEMORY_GIB, PROCESSES, CELL_TIMEOUT = 2, 64, 60
+
+
 def cell_timeout(assignment: str) -> float:
-    """Seconds a cell of this corpus may run: the file's ``cell_timeout``, or 60 s when it sets none."""
-    return corpus(assignment).get("cell_timeout", 60)
+    """Seconds a cell of this corpus may run: the file's ``cell_timeout``, or CELL_TIMEOUT when it sets none."""
+    return corpus(assignment).get("cell_timeout", CELL_TIMEOUT)
+
+
+def limits(assignment: str) -> list[str]:
+    """The grading command's options that set this corpus's limits."""
+    return ["--cell-timeout", f"{cell_timeout(assignment):g}", "--memory", f"{MEMORY_GIB:g}", "--processes", f"{PROCESSES}"]
 
 
 def all_cases() -> list:

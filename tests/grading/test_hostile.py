@@ -12,7 +12,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from corpus import CORPUS, ESCAPES, all_cases, cases, cell_timeout, grade, write_submissions
+from corpus import CORPUS, ESCAPES, all_cases, cases, grade, limits, write_submissions
 
 from coursetools.nbgrader_course import ScratchCourse
 
@@ -31,8 +31,7 @@ def graded_corpus(tmp_path_factory):
             root = tmp_path_factory.mktemp(f"hostile-{assignment}")
             write_submissions(root / "submissions", assignment, cases(assignment))
             course = ScratchCourse(root / "course").root
-            rows = grade(root / "submissions", assignment, root / "out", course, 2,
-                         "--cell-timeout", str(cell_timeout(assignment)), "--memory", "2", "--processes", "64")
+            rows = grade(root / "submissions", assignment, root / "out", course, 2, *limits(assignment))
             done[assignment] = (rows, root)
         return done[assignment]
 
