@@ -34,7 +34,7 @@ LISTS = ("modules from the submission", "threads running the submission's code")
 _KERNEL_CODE = r'''
 def {name}(action, argument=None, _state={{}}, _get_ipython=get_ipython, _id=id, _vars=vars, _callable=callable,
            _getattr=getattr, _isinstance=isinstance, _sorted=sorted, _str=str, _set=set, _type=type):
-    import functools, importlib, json, sys, threading, types
+    import functools, importlib, json, os, sys, threading, types
     shell = _get_ipython()
     if action == "start":
         work_dir, modules, classes, library = argument
@@ -78,6 +78,42 @@ def {name}(action, argument=None, _state={{}}, _get_ipython=get_ipython, _id=id,
             return "builtin:" + _str(owner)
         return origin(_type(value).__call__, depth + 1) if depth < 3 else "unknown"
 
+    def package(value, depth=0):
+        # the top-level package (or module) of the file a function's code comes from: walk up while __init__.py exists
+        code = _getattr(value, "__code__", None) or _getattr(_getattr(value, "__func__", None), "__code__", None)
+        if code is None:  # unwrapped as origin() does; compiled code has no file, and origin() names its module
+            if depth >= 3 or value is None or _isinstance(value, compiled) or _isinstance(value, _type):
+                return ""
+            if _isinstance(value, functools.partial):
+                return package(value.func, depth + 1)
+            if _isinstance(value, (staticmethod, classmethod)):
+                return package(value.__func__, depth + 1)
+            if _isinstance(value, property):
+                return package(value.fget, depth + 1)
+            return package(_type(value).__call__, depth + 1)
+        filename = code.co_filename
+        if filename.startswith("<frozen "):
+            return filename[len("<frozen "):].split(".")[0].rstrip(">")
+        known = _state.setdefault("packages", {{}})
+        if filename not in known:
+            folder, name = os.path.split(filename)
+            name = name.rsplit(".", 1)[0]
+            while os.path.isfile(os.path.join(folder, "__init__.py")):
+                folder, name = os.path.split(folder)
+            known[filename] = name
+        return known[filename]
+
+    def unwrapped(value):
+        # the identities along a wrapper's __wrapped__ (or a method's __func__) chain, the object itself first
+        found = []
+        while value is not None and len(found) < 8:
+            found.append(_id(value))
+            try:
+                value = _getattr(value, "__wrapped__", None) or _getattr(value, "__func__", None)
+            except Exception:
+                break
+        return found
+
     objects = {{}}
     modules = _set(_state["modules"]) | {{name for name in sys.modules if name.startswith("aecourse.")}}
     for module_name in _sorted(modules):
@@ -106,7 +142,7 @@ def {name}(action, argument=None, _state={{}}, _get_ipython=get_ipython, _id=id,
     for name in ("displayhook", "excepthook", "settrace", "setprofile"):
         objects[f"sys.{{name}}"] = _getattr(sys, name)
     _state["keep"].append(objects)
-    report = {{key: [_id(value), origin(value)] for key, value in objects.items()}}
+    report = {{key: [_id(value), origin(value), unwrapped(value), package(value)] for key, value in objects.items()}}
     for event, callbacks in shell.events.callbacks.items():
         report[f"ipython.events.{{event}}"] = [[_id(c), origin(c)] for c in callbacks]
     for attribute in ("input_transformers_cleanup", "input_transformers_post", "ast_transformers"):
@@ -176,19 +212,32 @@ def parse(value: str):
     return json.loads(ast.literal_eval(value))
 
 
-def _library_made(key: str, origin: str) -> bool:
-    """Whether a replacement came from the libraries themselves (as torch wraps its own functions on first use)."""
+def _library_made(key: str, before: list, after: list) -> bool:
+    """Whether a replacement came from the libraries themselves (as torch wraps its own functions on first use).
+
+    ``before`` and ``after`` are the object's report entries: ``[identity, origin, the identities along
+    its __wrapped__ chain, the package its code comes from]``. The new object must be code of the same
+    package and wrap what it replaces (or what that wrapped). Another function of the package
+    (``numpy.allclose = numpy.printoptions``) wraps nothing of it, and a wrapper from elsewhere
+    (``contextlib.contextmanager(numpy.allclose)``) is not the package's own: both are findings.
+    """
+    return _trusted(key, after) and bool(set(before[2]) & set(after[2]))
+
+
+def _trusted(key: str, entry: list) -> bool:
+    """Whether the object in a report ``entry`` may be the package's own: its own Python code, or compiled code of it."""
     if key.startswith(("builtins.", "ipython.", "kernel.", "sys.")):
         return False  # neither Python nor IPython nor the kernel changes these by itself
+    origin, package = entry[1], key.split(".")[0]
     if origin.startswith("builtin:"):
-        return origin.split(":", 1)[1].split(".")[0].lstrip("_") == key.split(".")[0]
-    return origin == "library"
+        return origin.split(":", 1)[1].split(".")[0].lstrip("_") == package
+    return origin == "library" and entry[3] == package
 
 
 def findings(snapshot: dict, current: dict, protected: dict) -> list[str]:
     """What the submission changed since the snapshot, as sentences for the instructor; updates the snapshot.
 
-    A watched object replaced by the libraries' own code (PyTorch wraps some of its
+    A watched object replaced by the libraries' own wrapper of it (PyTorch wraps some of its
     functions the first time they are called) is accepted and becomes the new reference.
     """
     found = []
@@ -204,9 +253,20 @@ def findings(snapshot: dict, current: dict, protected: dict) -> list[str]:
             continue
         if key not in snapshot and key.startswith("builtins."):
             continue  # a new builtin shadows nothing the tests use
-        if key not in snapshot or snapshot[key][0] != value[0]:
-            if not _library_made(key, value[1]):
-                found.append(f"{key} was {'replaced' if key in snapshot else 'added'} (by code from {value[1]})")
+        if key not in snapshot:
+            if not _trusted(key, value):
+                found.append(f"{key} was added (by code from {value[1]})")
+                continue
+            snapshot[key] = value
+        elif snapshot[key][0] != value[0]:
+            if not _library_made(key, snapshot[key], value):
+                if _trusted(key, value):
+                    how = f"by another function of {key.split('.')[0]}, which does not wrap it"
+                elif value[1] == "library":
+                    how = f"by code from {value[3] or 'the environment'}, not {key.split('.')[0]}'s own"
+                else:
+                    how = f"by code from {value[1]}"
+                found.append(f"{key} was replaced ({how})")
                 continue
             snapshot[key] = value
     found += [f"{key} was removed" for key in snapshot if key not in current and key.startswith(("builtins.", "ipython.", "kernel."))]

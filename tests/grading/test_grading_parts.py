@@ -67,21 +67,27 @@ def test_watched_modules_follow_the_setup_cell():
 def test_findings_name_what_the_submission_changed():
     """Are a function replaced by student code, a hook added and a rebound name findings, and a library's own rewrap not?"""
     student_file = "/tmp/ipykernel_1/123.py"
-    snapshot = {"numpy.allclose": [1, "library"], "torch.manual_seed": [4, "library"], "ipython.events.pre_run_cell": []}
-    current = {"numpy.allclose": [2, student_file], "torch.manual_seed": [5, "library"],
+    snapshot = {"numpy.allclose": [1, "library", [1], "numpy"], "torch.manual_seed": [4, "library", [4], "torch"],
+                "ipython.events.pre_run_cell": []}
+    current = {"numpy.allclose": [2, student_file, [2], ""], "torch.manual_seed": [5, "library", [5, 4], "torch"],
                "ipython.events.pre_run_cell": [[7, student_file]], "modules from the submission": ["numpy"],
                "names": {"x_train": 9}}
     found = guard.findings(snapshot, current, {"x_train": 8})
     assert any(item.startswith("numpy.allclose was replaced (by code from /tmp/ipykernel_1") for item in found)
     assert any("pre_run_cell: the submission added its own hook" in item for item in found)
     assert any("from the submission: numpy" in item for item in found) and any("'x_train'" in item for item in found)
-    assert not any("manual_seed" in item for item in found) and snapshot["torch.manual_seed"] == [5, "library"]
+    assert not any("manual_seed" in item for item in found) and snapshot["torch.manual_seed"][0] == 5
 
 
-def test_a_builtin_from_another_module_is_not_the_librarys_own():
-    """Is numpy.allclose replaced by operator.is_not (a C function from elsewhere) a finding?"""
-    found = guard.findings({"numpy.allclose": [1, "library"]}, {"numpy.allclose": [2, "builtin:_operator"]}, {})
-    assert found == ["numpy.allclose was replaced (by code from builtin:_operator)"]
+@pytest.mark.parametrize(("replacement", "expected"), [
+    ([2, "builtin:_operator", [2], ""], "numpy.allclose was replaced (by code from builtin:_operator)"),
+    ([2, "library", [2, 9], "numpy"], "numpy.allclose was replaced (by another function of numpy, which does not wrap it)"),
+    ([2, "library", [2, 1], "contextlib"], "numpy.allclose was replaced (by code from contextlib, not numpy's own)"),
+], ids=["compiled code of another module", "another numpy function", "a wrapper from the standard library"])
+def test_a_replacement_that_is_not_the_librarys_own_wrapper_is_a_finding(replacement, expected):
+    """Is numpy.allclose replaced by anything but numpy's own wrapper of it a finding that says what replaced it?"""
+    found = guard.findings({"numpy.allclose": [1, "library", [1, 3], "numpy"]}, {"numpy.allclose": replacement}, {})
+    assert found == [expected]
 
 
 def test_scoring_ignores_output_and_counts_clean_replies():
