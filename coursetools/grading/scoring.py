@@ -54,6 +54,25 @@ def _test_outcome(execution) -> tuple[bool, str]:
     return False, execution.error.strip() or f"the cell ended with status {execution.status!r}"
 
 
+def _without_hidden_line(outcome: str, source: str) -> str:
+    """The outcome, with the line that raised left out when it is a line of the cell's hidden tests only."""
+    head, marker, rest = outcome.partition(" (raised by `")
+    if not marker or not rest.endswith("`)"):
+        return outcome
+    line = rest[:-2].strip()
+    hidden, visible, inside = set(), set(), False
+    for text in source.splitlines():
+        if text.strip().startswith("### BEGIN HIDDEN TESTS"):
+            inside = True
+        elif text.strip().startswith("### END HIDDEN TESTS"):
+            inside = False
+        else:
+            (hidden if inside else visible).add(text.strip())
+    if line in hidden and line not in visible:
+        return f"{head} (raised by one of the hidden tests)"
+    return outcome
+
+
 def score_run(student: str, run: Run, repairs: list[str]) -> Score:
     """Score a finished (or stopped) run."""
     score = _score(student, run, repairs)
@@ -68,6 +87,7 @@ def _score(student: str, run: Run, repairs: list[str]) -> Score:
         if cell.step.kind != "test":
             continue
         passed, outcome = _test_outcome(cell.execution)
+        outcome = _without_hidden_line(outcome, cell.step.source)
         if cell.execution is None and run.stopped:
             outcome = f"not run: the notebook stopped ({run.stopped})"
         tests.append(TestResult(cell.step.grade_id, cell.step.question, cell.step.points if passed else 0.0,

@@ -90,6 +90,17 @@ def test_a_replacement_that_is_not_the_librarys_own_wrapper_is_a_finding(replace
     assert found == [expected]
 
 
+@pytest.mark.parametrize(("line", "shown"), [("result = preprocess(small)", False), ("result = preprocess(x)", True)],
+                         ids=["hidden line", "visible line"])
+def test_feedback_names_a_raising_line_only_when_it_is_visible(line, shown):
+    """Does a failed test's outcome quote the line that raised when the student can see it, and never a hidden test's line?"""
+    source = "result = preprocess(x)\n### BEGIN HIDDEN TESTS\nresult = preprocess(small)\n### END HIDDEN TESTS\n"
+    error = f"ValueError: cannot reshape (raised by `{line}`)"
+    score = score_run("student", Run([CellRun(Step("test", source, "test_a", 1.0), Execution("error", error))]), [])
+    expected = error if shown else "ValueError: cannot reshape (raised by one of the hidden tests)"
+    assert score.tests[0].outcome == expected
+
+
 def test_scoring_ignores_output_and_counts_clean_replies():
     """Does a test earn its points from an 'ok' reply alone, lose them on an error or a second reply?"""
     steps = [Step("test", "a", "test_a", 2.0), Step("test", "b", "test_b", 1.0), Step("test", "c", "test_c", 3.0)]
