@@ -15,8 +15,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from coursetools.grading.limits import Limits
 from coursetools.autograde import print_score
+from coursetools.grading.limits import Limits
+from coursetools.grading.sandbox import SandboxUnavailable, check_bwrap
 from coursetools.grading.submissions import Submission, grade_submission
 from coursetools.paths import assignments, notebook_name
 
@@ -41,9 +42,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no notebook at {arguments.notebook}", file=sys.stderr)
         return 2
     assignment = assignment_of(arguments.notebook, arguments.assignment)
+    why = "bubblewrap is not installed" if not shutil.which("bwrap") else "as --sandbox none asks"
+    if arguments.sandbox == "bwrap":
+        try:
+            check_bwrap()
+        except SandboxUnavailable as error:
+            arguments.sandbox, why = "none", str(error).split(". ")[0]
     if arguments.sandbox == "none":
-        print("note: running without a sandbox (bubblewrap is not installed), which is fine for your own notebook",
-              file=sys.stderr)
+        print(f"note: running without a sandbox ({why}), which is fine for your own notebook", file=sys.stderr)
     files = {notebook_name(assignment): arguments.notebook.read_bytes()}
     score, _ = grade_submission(assignment, Submission("you", files, []), Limits(), arguments.sandbox, visible_only=True)
     print_score(score)

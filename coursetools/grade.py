@@ -23,7 +23,7 @@ from pathlib import Path
 from aecourse.devices import usable_cores
 from coursetools.grading import reports
 from coursetools.grading.limits import Limits
-from coursetools.grading.sandbox import SandboxUnavailable, bwrap_prefix
+from coursetools.grading.sandbox import SandboxUnavailable, check_bwrap
 from coursetools.grading.submissions import find_submissions, grade_submission, read_submission
 from coursetools.paths import REPO, assignments, exercise_notebook
 
@@ -53,7 +53,7 @@ def check_sandbox(sandbox: str) -> None:
         print("WARNING: grading WITHOUT a sandbox (SANDBOX=none): every submission runs with your rights and can read "
               "and change your files. Use it only for submissions you trust.", file=sys.stderr)
         return
-    bwrap_prefix(Path("/"), Limits())
+    check_bwrap()
 
 
 def grade_all(arguments, students: list[str]) -> list:
@@ -112,6 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     if not arguments.submissions.is_dir():
         print(f"grading could not start: {arguments.submissions} is not a folder", file=sys.stderr)
+        return 2
+    graded_copies = (arguments.course_root / "submitted").resolve()
+    if graded_copies in (arguments.submissions.resolve(), *arguments.submissions.resolve().parents):
+        print(f"grading could not start: the grader writes each graded notebook into {graded_copies}, for nbgrader's "
+              f"gradebook, and would replace the originals in {arguments.submissions}. Grade a copy kept elsewhere, "
+              f"for example: cp -r {arguments.submissions} collected && make grade ... SUBMISSIONS=collected", file=sys.stderr)
         return 2
     try:
         check_sandbox(arguments.sandbox)

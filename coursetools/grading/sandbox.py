@@ -60,6 +60,29 @@ def bwrap_prefix(work_dir: Path, limits: Limits) -> list[str]:
     return command + ["--"]
 
 
+def check_bwrap() -> None:
+    """Raise SandboxUnavailable unless bubblewrap is installed and can run this Python in a sandbox here.
+
+    An installed ``bwrap`` can still fail on every submission, where the kernel does not let
+    unprivileged users create namespaces; this finds that out before anything is graded.
+    """
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="aecourse-probe-") as folder:
+        command = bwrap_prefix(Path(folder), Limits()) + [sys.executable, "-c", "import aecourse"]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            raise SandboxUnavailable("bubblewrap did not start Python in a sandbox within 60 s") from None
+    if result.returncode != 0:
+        lines = (result.stderr.strip() or f"exit status {result.returncode}").splitlines()
+        raise SandboxUnavailable(
+            f"bubblewrap is installed but cannot create a sandbox on this machine ({lines[-1]}). Unprivileged user "
+            "namespaces may be turned off: see the grading page of the book, or grade without a sandbox with SANDBOX=none"
+        )
+
+
 def kernel_environment(work_dir: Path, limits: Limits) -> dict[str, str]:
     """The variables a sandboxed kernel sees: nothing of the grader's, threads pinned, headless plots, the data folder."""
     threads = str(limits.threads)

@@ -70,6 +70,50 @@ def test_grading_refuses_to_start_without_bubblewrap(class_folder, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_grading_refuses_submissions_inside_submitted(class_folder, tmp_path):
+    """Does grading a class collected into the course's submitted/ stop with exit 2, leaving the originals as they were?"""
+    submissions, course = class_folder
+    collected = course / "submitted"
+    submissions.rename(collected)
+    before = {path: path.read_bytes() for path in collected.rglob("*") if path.is_file()}
+    result = subprocess.run([sys.executable, "-m", "coursetools.grade", ASSIGNMENT, str(collected), "--out",
+                             str(tmp_path / "out"), "--course-root", str(course)], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 2 and "would replace the originals" in result.stderr, result.stderr
+    assert {path: path.read_bytes() for path in collected.rglob("*") if path.is_file()} == before
+
+
+@pytest.fixture
+def broken_bwrap(tmp_path):
+    """A PATH whose bwrap fails as it does where unprivileged user namespaces are turned off."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "bwrap").write_text("#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n")
+    (folder / "bwrap").chmod(0o755)
+    return {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+
+
+@pytest.mark.parametrize("command", ["grade", "autograde"])
+def test_grading_refuses_to_start_when_bubblewrap_cannot_run(command, class_folder, broken_bwrap, tmp_path):
+    """With a bwrap that is installed but cannot create a sandbox, do grade and autograde stop, exit 2 and say why?"""
+    submissions, course = class_folder
+    arguments = {"grade": [str(submissions), "--out", str(tmp_path / "out"), "--course-root", str(course)],
+                 "autograde": [str(submissions / "00_control_first" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")]}[command]
+    result = subprocess.run([sys.executable, "-m", f"coursetools.{command}", ASSIGNMENT, *arguments],
+                            cwd=REPO, env=broken_bwrap, capture_output=True, text=True)
+    assert result.returncode == 2 and "cannot create a sandbox" in result.stderr, result.stderr
+    assert "uid map: Permission denied" in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_check_runs_without_a_sandbox_when_bubblewrap_cannot_run(class_folder, broken_bwrap):
+    """With a bwrap that cannot create a sandbox, does a student's check still score the notebook, and say why it is unsandboxed?"""
+    submissions, _ = class_folder
+    notebook = submissions / "00_control_first" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    result = subprocess.run([sys.executable, "-m", "coursetools.check", str(notebook)], cwd=REPO, env=broken_bwrap,
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and f"total {FULL_MARKS} / {FULL_MARKS}" in result.stdout, result.stderr
+    assert "running without a sandbox (bubblewrap is installed but cannot create a sandbox" in result.stderr, result.stderr
+
+
 def test_grading_without_a_sandbox_warns(class_folder, tmp_path):
     """With --sandbox none, does grading say loudly that submissions run with the grader's rights, and still grade?"""
     submissions, course = class_folder
