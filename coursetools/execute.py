@@ -52,6 +52,14 @@ def toc_pages(root: Path = REPO) -> list[Path]:
     return [root / f"{name}.md" for name in files]
 
 
+def markdown_config(root: Path = REPO):
+    """The MyST parser settings the book builds with (its extensions), which decide where code cells are."""
+    from myst_parser.config.main import MdParserConfig
+
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    return MdParserConfig(enable_extensions=set(config.get("parse", {}).get("myst_enable_extensions", [])))
+
+
 def read(path: Path):
     """The notebook myst-nb makes of a MyST markdown file, or None for a page that is not a notebook."""
     from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
@@ -59,7 +67,8 @@ def read(path: Path):
     text = path.read_text(encoding="utf-8")
     if not is_myst_markdown_notebook(text):
         return None
-    return read_myst_markdown_notebook(text, add_source_map=True, path=path)
+    root = next((folder for folder in path.parents if (folder / "_config.yml").is_file()), REPO)
+    return read_myst_markdown_notebook(text, config=markdown_config(root), add_source_map=True, path=path)
 
 
 def chapters_to_run(root: Path = REPO) -> list[Chapter]:

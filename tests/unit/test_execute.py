@@ -80,3 +80,17 @@ def test_a_failing_chapter_reports_its_error_and_is_not_cached(book):
     assert error is not None and "ValueError" in error and "the data file is corrupt" in error
     _, _, again = execute.execute(book / "broken.md", 60, cache_path=cache)
     assert again is not None
+
+
+@pytest.mark.parametrize("chapter", execute.chapters_to_run(), ids=lambda chapter: chapter.path.stem)
+def test_chapters_are_keyed_as_the_book_build_keys_them(chapter, tmp_path):
+    """Does each chapter, as read here, get the cache key that myst-nb's reader gives it, so that the build finds it?"""
+    from jupyter_cache import get_cache
+    from myst_nb.core.config import NbParserConfig
+    from myst_nb.core.read import create_nb_reader
+
+    text = chapter.path.read_text(encoding="utf-8")
+    built = create_nb_reader(str(chapter.path), execute.markdown_config(), NbParserConfig(), text).read(text)
+    cache = get_cache(str(tmp_path / "cache"))
+    assert cache.create_hashed_notebook(execute.read(chapter.path))[1] == cache.create_hashed_notebook(built)[1]
+
