@@ -31,18 +31,19 @@ def cases(assignment: str) -> list[dict]:
     return corpus(assignment)["case"]
 
 
-# The corpus is graded with smaller limits than the grader's defaults, so that a runaway case ends sooner.
-MEMORY_GIB, PROCESSES, CELL_TIMEOUT = 2, 64, 60
+# The limits the corpus is graded with, smaller than the grader's defaults (data, which the grading page quotes).
+LIMITS = tomllib.loads((Path(__file__).parent / "corpus_limits.toml").read_text())
 
 
 def cell_timeout(assignment: str) -> float:
-    """Seconds a cell of this corpus may run: the file's ``cell_timeout``, or CELL_TIMEOUT when it sets none."""
-    return corpus(assignment).get("cell_timeout", CELL_TIMEOUT)
+    """Seconds a cell of this corpus may run: the file's ``cell_timeout``, or the corpus-wide one when it sets none."""
+    return corpus(assignment).get("cell_timeout", LIMITS["cell_timeout"])
 
 
 def limits(assignment: str) -> list[str]:
     """The grading command's options that set this corpus's limits."""
-    return ["--cell-timeout", f"{cell_timeout(assignment):g}", "--memory", f"{MEMORY_GIB:g}", "--processes", f"{PROCESSES}"]
+    return ["--cell-timeout", f"{cell_timeout(assignment):g}", "--memory", f"{LIMITS['memory_gib']:g}",
+            "--processes", f"{LIMITS['processes']}"]
 
 
 def all_cases() -> list:
