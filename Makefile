@@ -36,7 +36,7 @@ CACHE_KEY = $$({ echo salt-2; find aecourse data -type f \( -name '*.py' -o -nam
 ALWAYS_RUN := book/grading.md book/performance.md
 
 # Chapters are executed into the cache first, several at a time (coursetools.execute); Jupyter Book then finds them there.
-book: $(STAMP) ## build the HTML book into _build/html (executes the chapters, BOOK_JOBS at a time, default one per core; cached)
+book: $(STAMP) ## build the HTML book into _build/html (executes the chapters, BOOK_JOBS at a time, default one per core up to 4; cached)
 	@touch $(ALWAYS_RUN)
 	@key=$(CACHE_KEY); if [ "$$(cat $(CACHE)/inputs.key 2>/dev/null)" != "$$key" ]; then \
 		if [ -d $(DOCTREES) ]; then echo "the package, data or libraries changed since the chapters were cached: running every chapter again"; fi; \

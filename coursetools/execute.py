@@ -3,7 +3,7 @@
 Jupyter Book runs one chapter after another, each in its own kernel. Most
 chapters train small models that gain little from a second thread, so on a
 machine with several cores it is faster to run several chapters at once, each
-on one thread. This command fills the same cache (``_build/.jupyter_cache``)
+on its share of the cores (one thread each on two cores). This command fills the same cache (``_build/.jupyter_cache``)
 that ``jupyter-book build`` then reads: a chapter already there, with the same
 code cells, is not run again.
 
@@ -33,9 +33,17 @@ import yaml
 from coursetools.paths import REPO
 
 CACHE = REPO / "_build" / ".jupyter_cache"
-# One thread per chapter while several run side by side: the libraries' thread pools otherwise take every core each.
-ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                                     "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")}
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
+                    "TF_NUM_INTEROP_THREADS")
+MAX_JOBS = 4  # each chapter's kernel holds MNIST and a framework: a few GB of memory
+
+
+def thread_environment(cores: int, jobs: int) -> dict[str, str]:
+    """The thread settings of each of ``jobs`` chapters running side by side on ``cores`` cores: a share each.
+
+    Without them every chapter's thread pools would take every core, and the chapters would fight over them.
+    """
+    return {name: str(max(1, cores // jobs)) for name in THREAD_VARIABLES}
 
 
 @dataclass(frozen=True)
@@ -133,8 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     from aecourse.devices import usable_cores
 
     parser = argparse.ArgumentParser(prog="python -m coursetools.execute", description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=usable_cores(),
-                        help="chapters run at once, each on one thread (default: the usable cores, %(default)s)")
+    cores = usable_cores()
+    parser.add_argument("--jobs", type=int, default=min(cores, MAX_JOBS),
+                        help=f"chapters run at once, sharing the cores (default: one per core, at most {MAX_JOBS}: %(default)s)")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
@@ -144,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     for path in alone:
         ok &= report(*execute(path, timeout))
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = [pool.submit(execute, path, timeout, ONE_THREAD if args.jobs > 1 else None) for path in rest]
+        environment = thread_environment(cores, args.jobs) if args.jobs > 1 else None
+        futures = [pool.submit(execute, path, timeout, environment) for path in rest]
         for future in as_completed(futures):
             ok &= report(*future.result())
     print(f"executed the chapters in {time.perf_counter() - start:.0f} s ({args.jobs} at a time)", flush=True)

@@ -59,6 +59,13 @@ def test_long_chapters_start_first_and_timed_ones_run_alone():
     assert rest == [Path("longer.md"), Path("long.md"), Path("a.md"), Path("b.md")]
 
 
+@pytest.mark.parametrize(("cores", "jobs", "threads"), [(2, 2, "1"), (16, 4, "4"), (3, 2, "1"), (1, 4, "1")])
+def test_chapters_side_by_side_share_the_cores(cores, jobs, threads):
+    """Does each of the chapters running at once get its share of the cores as threads, and at least one?"""
+    environment = execute.thread_environment(cores, jobs)
+    assert environment["OMP_NUM_THREADS"] == threads and set(environment.values()) == {threads}
+
+
 def test_the_cell_timeout_is_the_books_own(book):
     """Is the per-cell timeout read from _config.yml, the value Jupyter Book uses?"""
     assert execute.cell_timeout(book) == 42
