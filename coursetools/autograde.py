@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from coursetools.grading.limits import Limits
-from coursetools.grading.sandbox import SandboxUnavailable, check_bwrap
+from coursetools.grading.sandbox import SandboxUnavailable, check_sandbox
 from coursetools.grading.submissions import Submission, grade_submission
 from coursetools.paths import assignments, notebook_name
 
@@ -38,15 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebook", type=Path)
     parser.add_argument("--sandbox", choices=["bwrap", "none"], default="bwrap" if shutil.which("bwrap") else "none")
     arguments = parser.parse_args(argv)
-    if arguments.sandbox == "none":
-        print("WARNING: grading WITHOUT a sandbox" + ("" if shutil.which("bwrap") else " (bubblewrap is not installed)")
-              + ": the notebook runs with your rights and can read and change your files", file=sys.stderr)
-    else:
-        try:
-            check_bwrap()
-        except SandboxUnavailable as error:
-            print(f"grading could not start: {error}", file=sys.stderr)
-            return 2
+    try:
+        check_sandbox(arguments.sandbox)
+    except SandboxUnavailable as error:
+        print(f"grading could not start: {error}", file=sys.stderr)
+        return 2
     files = {notebook_name(arguments.assignment): arguments.notebook.read_bytes()}
     score, _ = grade_submission(arguments.assignment, Submission("submission", files, []), Limits(), arguments.sandbox)
     print_score(score)

@@ -21,6 +21,7 @@ are left to the build.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -60,12 +61,17 @@ def toc_pages(root: Path = REPO) -> list[Path]:
     return [root / f"{name}.md" for name in files]
 
 
+@functools.cache
+def book_config(root: Path = REPO) -> dict:
+    """The book's ``_config.yml``, read once."""
+    return yaml.safe_load((root / "_config.yml").read_text())
+
+
 def markdown_config(root: Path = REPO):
     """The MyST parser settings the book builds with (its extensions), which decide where code cells are."""
     from myst_parser.config.main import MdParserConfig
 
-    config = yaml.safe_load((root / "_config.yml").read_text())
-    return MdParserConfig(enable_extensions=set(config.get("parse", {}).get("myst_enable_extensions", [])))
+    return MdParserConfig(enable_extensions=set(book_config(root).get("parse", {}).get("myst_enable_extensions", [])))
 
 
 def read(path: Path):
@@ -100,7 +106,7 @@ def schedule(chapters: list[Chapter]) -> tuple[list[Path], list[Path]]:
 
 def cell_timeout(root: Path = REPO) -> int:
     """The per-cell timeout the book's configuration gives Jupyter Book."""
-    return int(yaml.safe_load((root / "_config.yml").read_text())["execute"]["timeout"])
+    return int(book_config(root)["execute"]["timeout"])
 
 
 def execute(path: Path, timeout: int, environment: dict[str, str] | None = None,

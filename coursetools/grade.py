@@ -23,7 +23,7 @@ from pathlib import Path
 from aecourse.devices import usable_cores
 from coursetools.grading import reports
 from coursetools.grading.limits import Limits
-from coursetools.grading.sandbox import SandboxUnavailable, check_bwrap
+from coursetools.grading.sandbox import SandboxUnavailable, check_sandbox
 from coursetools.grading.submissions import find_submissions, grade_submission, read_submission
 from coursetools.paths import REPO, assignments, exercise_notebook
 
@@ -45,15 +45,6 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--processes", type=int, default=defaults.processes, help="processes per notebook (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=defaults.threads, help="threads per kernel (default: %(default)s)")
     return parser.parse_args(argv)
-
-
-def check_sandbox(sandbox: str) -> None:
-    """Stop before grading anything when the sandbox cannot work; warn loudly when there is none."""
-    if sandbox == "none":
-        print("WARNING: grading WITHOUT a sandbox (SANDBOX=none): every submission runs with your rights and can read "
-              "and change your files. Use it only for submissions you trust.", file=sys.stderr)
-        return
-    check_bwrap()
 
 
 def grade_all(arguments, students: list[str]) -> list:

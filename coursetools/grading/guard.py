@@ -58,39 +58,42 @@ def {name}(action, argument=None, _state={{}}, _get_ipython=get_ipython, _id=id,
     compiled = (types.BuiltinFunctionType, types.BuiltinMethodType, types.WrapperDescriptorType,
                 types.MethodDescriptorType, types.MethodWrapperType, types.ClassMethodDescriptorType)
 
-    def origin(value, depth=0):
+    def resolve(value, depth=0):
+        # the function whose code a watched object runs, through partials, static and class methods, properties
+        # and callable objects, with that code; or, with None, the compiled object or class it ends at
+        code = _getattr(value, "__code__", None) or _getattr(_getattr(value, "__func__", None), "__code__", None)
+        if code is not None or depth >= 3:
+            return value, code
+        if _isinstance(value, functools.partial):
+            return resolve(value.func, depth + 1)
+        if _isinstance(value, (staticmethod, classmethod)):
+            return resolve(value.__func__, depth + 1)
+        if _isinstance(value, property):
+            return resolve(value.fget, depth + 1)
+        if _isinstance(value, compiled) or _isinstance(value, _type):
+            return value, None
+        return resolve(_type(value).__call__, depth + 1)
+
+    def origin(value):
         # "library" for Python code from the environment or the course package, "builtin:<module>" for compiled
         # code and classes (compared with the package they replace), else the file the code came from
-        code = _getattr(value, "__code__", None) or _getattr(_getattr(value, "__func__", None), "__code__", None)
+        value, code = resolve(value)
         if code is not None:
             filename = code.co_filename
             return "library" if filename.startswith(library_files) and not filename.startswith(work_dir) else filename
-        if depth < 3 and _isinstance(value, functools.partial):
-            return origin(value.func, depth + 1)
-        if depth < 3 and _isinstance(value, (staticmethod, classmethod)):
-            return origin(value.__func__, depth + 1)
-        if depth < 3 and _isinstance(value, property):
-            return origin(value.fget, depth + 1)
         if _isinstance(value, compiled) or _isinstance(value, _type):
             owner = (_getattr(value, "__module__", None) or _getattr(_getattr(value, "__objclass__", None), "__module__", None)
                      or _getattr(_getattr(value, "__self__", None), "__name__", None)
                      or _type(_getattr(value, "__self__", None)).__module__)
             return "builtin:" + _str(owner)
-        return origin(_type(value).__call__, depth + 1) if depth < 3 else "unknown"
+        return "unknown"
 
-    def package(value, depth=0):
-        # the top-level package (or module) of the file a function's code comes from: walk up while __init__.py exists
-        code = _getattr(value, "__code__", None) or _getattr(_getattr(value, "__func__", None), "__code__", None)
-        if code is None:  # unwrapped as origin() does; compiled code has no file, and origin() names its module
-            if depth >= 3 or value is None or _isinstance(value, compiled) or _isinstance(value, _type):
-                return ""
-            if _isinstance(value, functools.partial):
-                return package(value.func, depth + 1)
-            if _isinstance(value, (staticmethod, classmethod)):
-                return package(value.__func__, depth + 1)
-            if _isinstance(value, property):
-                return package(value.fget, depth + 1)
-            return package(_type(value).__call__, depth + 1)
+    def package(value):
+        # the top-level package (or module) of the file a function's code comes from: walk up while __init__.py
+        # exists; "" for compiled code, which has no file (origin() names its module)
+        code = resolve(value)[1]
+        if code is None:
+            return ""
         filename = code.co_filename
         if filename.startswith("<frozen "):
             return filename[len("<frozen "):].split(".")[0].rstrip(">")

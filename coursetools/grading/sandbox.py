@@ -83,6 +83,16 @@ def check_bwrap() -> None:
         )
 
 
+def check_sandbox(sandbox: str) -> None:
+    """Before grading: raise SandboxUnavailable when the sandbox cannot work; warn loudly when there is none."""
+    if sandbox == "none":
+        why = "" if shutil.which("bwrap") else "; bubblewrap is not installed"
+        print(f"WARNING: grading WITHOUT a sandbox (sandbox none{why}): every submission runs with your rights and can "
+              "read and change your files. Use it only for submissions you trust.", file=sys.stderr)
+        return
+    check_bwrap()
+
+
 def kernel_environment(work_dir: Path, limits: Limits) -> dict[str, str]:
     """The variables a sandboxed kernel sees: nothing of the grader's, threads pinned, headless plots, the data folder."""
     threads = str(limits.threads)
