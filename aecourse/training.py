@@ -10,6 +10,7 @@ Keras helpers at the end.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 import time
@@ -53,6 +54,30 @@ def masked_binary_cross_entropy(output: torch.Tensor, target: torch.Tensor, mask
     return (entropy * mask).sum() / mask.sum().clamp_min(1)
 
 
+def flushing_denormals() -> bool:
+    """Whether this thread's CPU arithmetic treats denormal floats as zero (``torch.set_flush_denormal``)."""
+    return torch.tensor([1e-39]).mul(1.0).item() == 0.0  # 1e-39 is a denormal float32: flushed, it becomes 0
+
+
+@contextlib.contextmanager
+def denormals_flushed(enabled: bool = True):
+    """Within the block, CPU arithmetic flushes denormal floats to zero (with ``enabled``); afterwards, as before.
+
+    Denormals are the floats below about 1.2e-38, which x86 processors handle
+    many times slower than the others. Adam's running mean of a gradient that is
+    always zero (that of a weight from a pixel that is 0 in every image) decays
+    through them, and a step that touches them can take twice as long. Flushing
+    them costs nothing measurable in accuracy: they are smaller than any number
+    that matters to the loss. It changes nothing on a GPU.
+    """
+    before = flushing_denormals()
+    torch.set_flush_denormal(enabled)
+    try:
+        yield
+    finally:
+        torch.set_flush_denormal(before)
+
+
 def progress_bar(batches: int, description: str, enabled: bool):
     """A text progress bar on stdout (stderr would show as an error box in the book and in nbgrader)."""
     from tqdm import tqdm
@@ -93,7 +118,7 @@ def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=
                       batch_size: int = 256, learning_rate: float = 1e-3, weight_decay: float = 0.0,
                       decoupled_weight_decay: bool = False, one_cycle: bool = False, mixed_precision: bool = False,
                       seed: int | None = None, validation=None, progress: bool = False,
-                      verbose: bool = True) -> TrainingHistory:
+                      verbose: bool = True, flush_denormals: bool = True) -> TrainingHistory:
     """Train ``model`` on ``device`` with Adam to map ``inputs`` to ``targets`` (by default the inputs themselves).
 
     ``inputs`` (and ``targets``, ``mask``) are tensors or NumPy arrays whose first
@@ -108,7 +133,9 @@ def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=
     ``learning_rate * weight_decay`` each step (AdamW). With ``one_cycle`` the
     learning rate follows PyTorch's one-cycle schedule, rising to ``learning_rate``
     and falling far below it by the last batch; ``mixed_precision`` computes the
-    forward pass in bfloat16 (see :func:`train_epoch`). Raises
+    forward pass in bfloat16 (see :func:`train_epoch`). On the CPU, denormal
+    floats are flushed to zero while it trains (see :func:`denormals_flushed`;
+    ``flush_denormals=False`` keeps them, to measure what that costs). Raises
     ``FloatingPointError`` if an epoch's mean loss is not finite.
     """
     device = torch.device(device)
@@ -124,7 +151,7 @@ def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=
     for epoch in range(1, epochs + 1):
         synchronize(device)
         start = time.perf_counter()
-        with progress_bar(batches, f"epoch {epoch}/{epochs}", progress) as bar:
+        with progress_bar(batches, f"epoch {epoch}/{epochs}", progress) as bar, denormals_flushed(flush_denormals):
             epoch_loss = train_epoch(model, optimizer, inputs, device, targets=targets, mask=mask, loss=loss,
                                      batch_size=batch_size, generator=generator, bar=bar, scheduler=scheduler,
                                      mixed_precision=mixed_precision)

@@ -89,8 +89,8 @@ def test_encode_gives_the_encoders_codes_in_evaluation_mode(images):
     model = nn.Module()
     model.encoder = nn.Sequential(nn.Linear(16, 3), nn.Dropout(0.9))
     codes = training.encode(model, images, "cpu", batch_size=64)
-    with torch.no_grad():
-        assert torch.equal(codes, model.encoder[0](images))
+    with torch.no_grad():  # in batches the products may round differently from one product over all the images
+        torch.testing.assert_close(codes, model.encoder[0](images), rtol=1e-5, atol=1e-6)
 
 
 def test_verbose_prints_one_line_per_epoch_on_stdout(images, capsys):
@@ -173,3 +173,37 @@ def test_choose_learning_rate_without_rates_says_so(images):
     """Does an empty list of rates raise a ValueError that says what was expected?"""
     with pytest.raises(ValueError, match="at least one learning rate"):
         training.choose_learning_rate(small_model, images, images, (), 1, "cpu")
+
+
+@pytest.fixture
+def denormals_kept():
+    """Denormal floats kept (the processor's default) before and after the test, whatever the test did."""
+    torch.set_flush_denormal(False)
+    yield
+    torch.set_flush_denormal(False)
+
+
+@pytest.mark.parametrize("before", [False, True])
+def test_denormals_flushed_restores_the_setting_it_found(denormals_kept, before):
+    """Does denormals_flushed flush inside the block, and leave the setting as it found it, on or off?"""
+    if not torch.set_flush_denormal(before):
+        pytest.skip("this processor cannot flush denormals")
+    with training.denormals_flushed():
+        assert training.flushing_denormals()
+    assert training.flushing_denormals() is before
+
+
+@pytest.mark.parametrize("flush", [True, False])
+def test_training_flushes_denormals_only_while_it_trains(denormals_kept, images, flush):
+    """Does the loss see denormals flushed during training (unless told not to), and kept again after it?"""
+    if not torch.set_flush_denormal(False):
+        pytest.skip("this processor cannot flush denormals")
+    seen = []
+
+    def loss(output, target, mask=None):
+        seen.append(training.flushing_denormals())
+        return training.masked_mse(output, target, mask)
+
+    training.train_autoencoder(small_model(), images, 1, "cpu", loss=loss, batch_size=100, flush_denormals=flush,
+                               verbose=False)
+    assert seen == [flush, flush] and not training.flushing_denormals()
