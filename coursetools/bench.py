@@ -16,6 +16,7 @@ import argparse
 import datetime
 import json
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -107,15 +108,44 @@ def autograde_times(runs: int = 2) -> list[dict]:
 
 def timed(command: list[str]) -> float:
     """Seconds that a command run in the repository takes; raises if it fails."""
+    return timed_with_output(command)[0]
+
+
+def timed_with_output(command: list[str]) -> tuple[float, str]:
+    """Seconds that a command run in the repository takes, and what it printed; raises if it fails."""
     start = time.perf_counter()
-    subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    done = subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.PIPE, text=True)
+    return time.perf_counter() - start, done.stdout
+
+
+def execution_seconds(build_output: str) -> float | None:
+    """The seconds `python -m coursetools.execute` reported for running the chapters, from `make book`'s output."""
+    found = re.findall(r"^executed the chapters in (\d+) s", build_output, flags=re.M)
+    return float(found[-1]) if found else None
+
+
+def environment_seconds() -> float:
+    """Seconds to create the course's environment as `make` does: a new virtual environment and requirements.txt.
+
+    It is made in a temporary folder, so the environment this runs in stays; pip's download cache is used as found.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        python = Path(folder) / "env" / "bin" / "python"
+        start = time.perf_counter()
+        subprocess.run([shutil.which("python3") or sys.executable, "-m", "venv", str(python.parent.parent)], check=True)
+        for arguments in (["--upgrade", "pip"], ["-r", "requirements.txt"]):
+            done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", *arguments], cwd=REPO,
+                                  capture_output=True, text=True)
+            if done.returncode:
+                raise RuntimeError(f"pip install {' '.join(arguments)} failed (exit {done.returncode}): {done.stderr[-2000:]}")
+        return time.perf_counter() - start
 
 
 def book_times() -> dict:
-    """A clean `make book` (environment kept), a rebuild after a one-word prose edit, and `make test`."""
+    """The environment's creation, a clean `make book` (environment kept), a rebuild after a one-word prose edit, and `make test`."""
+    environment = environment_seconds()
     shutil.rmtree(REPO / "_build", ignore_errors=True)
-    clean = timed(["make", "--no-print-directory", "book"])
+    clean, output = timed_with_output(["make", "--no-print-directory", "book"])
     page = REPO / "book" / "intro.md"
     original = page.read_text()
     try:
@@ -124,7 +154,9 @@ def book_times() -> dict:
     finally:
         page.write_text(original)
     timed(["make", "--no-print-directory", "book"])
-    return {"clean_book_seconds": clean, "incremental_book_seconds": incremental,
+    return {"environment_seconds": environment, "chapter_execution_seconds": execution_seconds(output),
+            "clean_book_seconds": clean,
+            "clean_book_with_environment_seconds": environment + clean, "incremental_book_seconds": incremental,
             "make_test_seconds": timed(["make", "--no-print-directory", "test"])}
 
 
@@ -190,7 +222,7 @@ def table(results: dict) -> str:
     for row in results.get("grading", []):
         lines.append(f"| {row['what']} | {row['students_per_minute']:.1f} students per minute |")
     for key, value in results.get("book", {}).items():
-        lines.append(f"| {key.replace('_', ' ')} | {value:,.0f} s |")
+        lines.append(f"| {key.replace('_', ' ')} | {'not reported' if value is None else f'{value:,.0f} s'} |")
     return "\n".join(lines)
 
 

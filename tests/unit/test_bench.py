@@ -23,3 +23,19 @@ def test_table_has_one_line_per_figure():
     lines = bench.table(results).splitlines()
     assert len(lines) == 5 and "330 GFLOP/s" in lines[3] and "floor 0.23 s (5% of it reached)" in lines[4]
 
+
+
+def test_execution_seconds_are_read_from_the_build_output():
+    """Does the clean build's record take the chapters' execution time from execute's last summary line?"""
+    output = "   120 s book/a.md\nexecuted the chapters in 3 s (1 at a time)\nexecuted the chapters in 512 s (2 at a time)\n"
+    assert bench.execution_seconds(output) == 512
+    assert bench.execution_seconds("jupyter-book build . -W -n --keep-going\n") is None
+
+
+def test_table_says_when_a_build_figure_was_not_reported():
+    """Does a book figure the build did not print show as not reported, rather than break the table?"""
+    results = {"machine": {"cpu": "Some CPU", "cores": 2, "gpu": None, "date": "2026-01-01T00:00:00+00:00"},
+               "matmul_flop_per_second": 3.3e11, "training": [],
+               "book": {"chapter_execution_seconds": None, "clean_book_seconds": 700.4}}
+    lines = bench.table(results).splitlines()
+    assert lines[-2:] == ["| chapter execution seconds | not reported |", "| clean book seconds | 700 s |"]
