@@ -65,8 +65,9 @@ def denormals_flushed(enabled: bool = True):
 
     Denormals are the floats below about 1.2e-38, which x86 processors handle
     many times slower than the others. Adam's running mean of a gradient that is
-    always zero (that of a weight from a pixel that is 0 in every image) decays
-    through them, and a step that touches them can take twice as long. Flushing
+    zero in most batches (that of a weight from a pixel with ink in only a few
+    images) decays through them after each batch that moves it, and a step that
+    touches them can take twice as long. Flushing
     them costs nothing measurable in accuracy: they are smaller than any number
     that matters to the loss. It changes nothing on a GPU.
     """
