@@ -77,7 +77,7 @@ bubblewrap: ## install the sandbox that grading uses (Debian package bubblewrap;
 gpu-check: $(STAMP) ## train on the CUDA GPU; check devices, loss and epoch times (fails without CUDA)
 	$(BIN)/python -m coursetools.gpu_check
 
-bench: $(STAMP) ## measure training speed against the hardware's floor, autograde and grading time; BOOK=1 adds book builds and make test (writes benchmarks/results.json)
+bench: $(STAMP) ## measure training speed against the hardware's floor, autograde and grading time; BOOK=1 adds the environment's creation, book builds and make test (writes benchmarks/results.json)
 	$(BIN)/python -m coursetools.bench $(if $(BOOK),--book)
 
 clean: ## remove the built book, caches, gradebook.db, grades/ (make grade's default OUT) and nbgrader's submitted/ (originals kept there too), autograded/, feedback/; keeps .venv

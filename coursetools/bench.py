@@ -1,7 +1,7 @@
 """Measurements that print numbers: training speed against the hardware's floor, grading time, and build time.
 
     python -m coursetools.bench                 # machine, matrix-product rate, training speed, autograde per assignment
-    python -m coursetools.bench --book          # also a clean and an incremental book build, and make test (long)
+    python -m coursetools.bench --book          # also the environment's creation, a clean and an incremental book build, and make test (long)
     python -m coursetools.bench training [--epochs N] [--batch-size B] [--device cpu|cuda]
     python -m coursetools.bench grading [--assignment ID] [--copies N] [--workers 1 2]
 
@@ -248,7 +248,7 @@ def run_all(book: bool, grading_copies: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m coursetools.bench", description=__doc__.splitlines()[0])
     parser.add_argument("what", nargs="?", choices=["all", "training", "grading"], default="all")
-    parser.add_argument("--book", action="store_true", help="also time a clean and an incremental book build and make test")
+    parser.add_argument("--book", action="store_true", help="also time the environment's creation, a clean and an incremental book build and make test")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--device", choices=["cpu", "cuda"], default=None, help="default: CUDA when present")
