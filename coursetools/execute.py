@@ -109,6 +109,18 @@ def cell_timeout(root: Path = REPO) -> int:
     return int(book_config(root)["execute"]["timeout"])
 
 
+def create_cache(cache_path: Path = CACHE) -> None:
+    """Create the cache folder and its database once, before chapters run side by side.
+
+    Each chapter's process opens the same database; were it missing, two of them
+    would race to create its tables, and the second would fail.
+    """
+    from jupyter_cache import get_cache
+
+    cache_path.mkdir(parents=True, exist_ok=True)
+    get_cache(str(cache_path)).db  # the property creates the database and its tables
+
+
 def execute(path: Path, timeout: int, environment: dict[str, str] | None = None,
             cache_path: Path = CACHE) -> tuple[Path, float, str | None]:
     """Run one chapter and store it in the cache unless it is there already: (path, seconds or 0 if cached, error)."""
@@ -153,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
-    CACHE.mkdir(parents=True, exist_ok=True)
+    create_cache()
     timeout, (alone, rest) = cell_timeout(), schedule(chapters_to_run())
     start, ok = time.perf_counter(), True
     for path in alone:

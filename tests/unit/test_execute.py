@@ -101,3 +101,13 @@ def test_chapters_are_keyed_as_the_book_build_keys_them(chapter, tmp_path):
     cache = get_cache(str(tmp_path / "cache"))
     assert cache.create_hashed_notebook(execute.read(chapter.path))[1] == cache.create_hashed_notebook(built)[1]
 
+
+
+def test_the_cache_database_exists_before_chapters_run_side_by_side(tmp_path):
+    """Does create_cache make the database and its tables, so that parallel chapters never race to create them?"""
+    import sqlite3
+
+    execute.create_cache(tmp_path / "cache")
+    tables = {row[0] for row in sqlite3.connect(tmp_path / "cache" / "global.db").execute(
+        "select name from sqlite_master where type = 'table'")}
+    assert {"nbcache", "settings"} <= tables
