@@ -9,7 +9,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 WHEEL := dist/aecourse-$(VERSION)-py3-none-any.whl
 
 .DEFAULT_GOAL := help
-.PHONY: help book test exercises grade check lab dist bubblewrap gpu-check bench clean
+.PHONY: help book test exercises grade check lab dist chromium bubblewrap gpu-check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -72,12 +72,15 @@ check: $(STAMP) ## run a notebook's visible tests exactly as the grader scores t
 	@test -n "$(NOTEBOOK)" || { echo "usage: make check NOTEBOOK=<path to your notebook>"; exit 2; }
 	$(BIN)/python -m coursetools.check $(NOTEBOOK)
 
-# JupyterLab of the course's environment: its python3 kernel (coursetools.kernelspec) and nbgrader's Validate button and
-# Assignments tab (nbgrader's lab and server extensions, enabled when nbgrader is installed). It reads nbgrader_config.py here.
+# JupyterLab of the course's environment, for students: its python3 kernel (coursetools.kernelspec), and nbgrader's
+# Validate button and Assignments tab (nbgrader's lab and server extensions, enabled when nbgrader is installed; Validate
+# reads nbgrader_config.py from here). nbgrader's formgrader, the instructors' page, is left off: it needs the course's
+# root inside the folder JupyterLab serves, and says so with an error at every start otherwise.
 LAB_DIR ?= exercises
 lab: $(STAMP) ## open JupyterLab on the exercises with the course's kernel and nbgrader's Validate button [LAB_DIR=exercises PORT= LAB_ARGS=]
 	$(BIN)/python -m coursetools.kernelspec
-	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_DIR) $(if $(PORT),--ServerApp.port=$(PORT)) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_DIR) $(if $(PORT),--ServerApp.port=$(PORT)) \
+		--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=False $(LAB_ARGS)
 
 dist: $(WHEEL) ## build the course package's wheel and sdist into dist/, with the MNIST data inside (the book offers the wheel)
 
@@ -85,6 +88,11 @@ $(WHEEL): $(STAMP) pyproject.toml setup.py MANIFEST.in data/mnist.npz data/READM
 	rm -rf dist build
 	$(BIN)/python -m build --no-isolation --outdir dist . > /dev/null
 	@ls -l dist
+
+chromium: ## install the browser that the browser tests drive (Debian package chromium, /usr/bin/chromium; needs root)
+	@test -x /usr/bin/chromium && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; }; \
+	else echo "chromium is missing: install it with 'sudo apt-get install chromium' (without it the browser tests are skipped)"; exit 2; fi
 
 bubblewrap: ## install the sandbox that grading uses (Debian package bubblewrap; needs root)
 	@command -v bwrap >/dev/null && exit 0; \
