@@ -35,8 +35,8 @@ SHA256 := $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo
 CACHE_KEY = $$({ echo salt-2; find aecourse data -type f \( -name '*.py' -o -name '*.npz' \) | LC_ALL=C sort | xargs $(SHA256) requirements.txt; } | $(SHA256) | cut -c1-16)
 
 # These pages read files that neither the execution cache nor Sphinx watches (the benchmark results, the hostile
-# corpus, the grader's options): they are marked to execute whenever read, and touched so that every build reads them.
-ALWAYS_RUN := book/grading.md book/performance.md
+# corpus, the grader's options and limits, the wheel): they are marked to execute whenever read, and touched so that every build reads them.
+ALWAYS_RUN := book/grading.md book/performance.md book/doing_exercises.md
 
 # Chapters are executed into the cache first, several at a time (coursetools.execute); Jupyter Book then finds them there.
 book: $(STAMP) $(WHEEL) ## build the HTML book into _build/html (executes the chapters, BOOK_JOBS at a time, default one per core up to 4; cached)
