@@ -23,8 +23,9 @@ from pathlib import Path
 from aecourse.devices import usable_cores
 from coursetools.grading import reports
 from coursetools.grading.limits import Limits
+from coursetools.grading.record import Submission
 from coursetools.grading.sandbox import SandboxUnavailable, check_sandbox
-from coursetools.grading.submissions import find_submissions, grade_submission, read_submission
+from coursetools.grading.submissions import find_students, grade_submission, read_submission
 from coursetools.paths import REPO, assignments, exercise_notebook
 
 
@@ -47,56 +48,48 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def grade_all(arguments, students: list[str]) -> list:
-    """Every student's (score, cells run), graded by a thread pool here or by a Dask cluster, with a progress bar."""
+def grade_all(arguments, submissions: list[Submission]) -> list[Submission]:
+    """Every submission planned, run and scored, by a thread pool here or by a Dask cluster, with a progress bar; in order."""
     from tqdm import tqdm
 
     limits = Limits(arguments.cell_timeout, arguments.notebook_timeout, int(arguments.memory * 2**30),
                     arguments.processes, threads=arguments.threads)
-    submissions = [read_submission(arguments.submissions, student, arguments.assignment) for student in students]
-    results = {}
+    graded: dict[str, Submission] = {}
     with tqdm(total=len(submissions), desc=f"grading {arguments.assignment}", unit="notebook", file=sys.stderr) as bar:
         if arguments.scheduler:
             from distributed import Client, as_completed as dask_completed
 
             with Client(arguments.scheduler) as client:
-                futures = {client.submit(grade_submission, arguments.assignment, submission, limits, arguments.sandbox,
-                                         pure=False): submission.student for submission in submissions}
+                futures = [client.submit(grade_submission, submission, limits, arguments.sandbox, pure=False)
+                           for submission in submissions]
                 for future in dask_completed(futures):
-                    results[futures[future]] = future.result()
+                    done = future.result()
+                    graded[done.student] = done
                     bar.update()
         else:
             with ThreadPoolExecutor(max(1, arguments.workers)) as pool:
-                futures = {pool.submit(grade_submission, arguments.assignment, submission, limits, arguments.sandbox):
-                           submission.student for submission in submissions}
+                futures = [pool.submit(grade_submission, submission, limits, arguments.sandbox) for submission in submissions]
                 for future in as_completed(futures):
-                    results[futures[future]] = future.result()
-                    bar.set_postfix_str(f"{futures[future]}: {results[futures[future]][0].status}")
+                    done = future.result()
+                    graded[done.student] = done
+                    bar.set_postfix_str(f"{done.student}: {done.status}")
                     bar.update()
-    return [(results[student], submissions[index]) for index, student in enumerate(students)]
+    return [graded[submission.student] for submission in submissions]
 
 
-def write_outputs(out: Path, assignment: str, graded: list, rows: dict | None) -> None:
-    """grades.csv, results.json, and a feedback page and a log per student, into ``out``."""
-    scores = [score for (score, _), _ in graded]
-    (out / "feedback").mkdir(parents=True, exist_ok=True)
-    (out / "logs").mkdir(parents=True, exist_ok=True)
-    for (score, ran), _ in graded:
-        (out / "feedback" / f"{score.student}.html").write_text(reports.feedback_page(assignment, score))
-        (out / "logs" / f"{score.student}.log").write_text(reports.log_text(assignment, score, ran and ran["cells"]))
-    reports.write_csv(out / "grades.csv", assignment, scores, rows)
-    reports.write_results(out / "results.json", scores)
-
-
-def record_in_gradebook(arguments, graded: list) -> dict:
-    """Record the scores in the course's gradebook; return nbgrader's export fields by student."""
+def record_in_gradebook(arguments, graded: list[Submission]) -> bool:
+    """Record the scores in the course's gradebook (filling in each submission's export fields); whether it worked."""
     from coursetools.grading import gradebook
     from coursetools.grading.notebooks import read_notebook
 
-    timestamps = {submission.student: submission.files["timestamp.txt"].decode(errors="replace").strip()
-                  for _, submission in graded if "timestamp.txt" in submission.files}
-    return gradebook.record(arguments.course_root, arguments.assignment, [result for result, _ in graded],
-                            read_notebook(exercise_notebook(arguments.assignment)), timestamps)
+    try:
+        gradebook.record(arguments.course_root, arguments.assignment, graded,
+                         read_notebook(exercise_notebook(arguments.assignment)))
+    except Exception as error:  # the grades are safe in OUT; say plainly that the gradebook is not
+        print(f"the scores are in {arguments.out / 'grades.csv'}, but the gradebook could not be updated: {error}",
+              file=sys.stderr)
+        return False
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,22 +108,18 @@ def main(argv: list[str] | None = None) -> int:
     except SandboxUnavailable as error:
         print(f"grading could not start: {error}", file=sys.stderr)
         return 2
-    out = arguments.out or REPO / "grades" / arguments.assignment
+    arguments.out = arguments.out or REPO / "grades" / arguments.assignment
     start = time.monotonic()
-    graded = grade_all(arguments, find_submissions(arguments.submissions, arguments.assignment))
+    submissions = [read_submission(arguments.submissions, student, arguments.assignment)
+                   for student in find_students(arguments.submissions)]
+    graded = grade_all(arguments, submissions)
     seconds = time.monotonic() - start
-    write_outputs(out, arguments.assignment, graded, None)
-    status = 0
-    if not arguments.no_gradebook:
-        try:
-            write_outputs(out, arguments.assignment, graded, record_in_gradebook(arguments, graded))
-        except Exception as error:  # the grades are safe in OUT; say plainly that the gradebook is not
-            print(f"the scores are in {out / 'grades.csv'}, but the gradebook could not be updated: {error}",
-                  file=sys.stderr)
-            status = 1
-    print(reports.summary([score for (score, _), _ in graded], seconds))
-    print(f"grades: {out / 'grades.csv'}; feedback pages: {out / 'feedback'}; logs: {out / 'logs'}")
-    return status
+    reports.write_student_files(arguments.out, graded)
+    recorded = arguments.no_gradebook or record_in_gradebook(arguments, graded)
+    reports.write_csv(arguments.out / "grades.csv", graded)
+    print(reports.summary(graded, seconds))
+    print(f"grades: {arguments.out / 'grades.csv'}; feedback pages: {arguments.out / 'feedback'}; logs: {arguments.out / 'logs'}")
+    return 0 if recorded else 1
 
 
 if __name__ == "__main__":

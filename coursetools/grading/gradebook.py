@@ -24,8 +24,8 @@ import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from coursetools.grading.notebooks import nbgrader_metadata
-from coursetools.grading.scoring import Score
+from coursetools.grading.cells import CellKind, grade_id, is_grade
+from coursetools.grading.record import Submission
 from coursetools.nbgrader_course import ScratchCourse
 from coursetools.paths import notebook_name
 
@@ -38,35 +38,34 @@ class ReplayResults(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         results = json.loads(Path(self.results_file).read_text())[resources["nbgrader"]["student"]]
         for cell in nb.cells:
-            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-            if cell.cell_type == "code" and grade_id in results:
-                error = results[grade_id]
+            if cell.cell_type == "code" and grade_id(cell) in results:
+                error = results[grade_id(cell)]
                 cell.outputs = [] if error is None else [
                     nbformat.v4.new_output("error", ename="NotPassed", evalue=error, traceback=[error])]
         return nb, resources
 
 
-def graded_notebook(release: dict, score: Score, ran: dict | None) -> dict:
+def graded_notebook(release: dict, submission: Submission) -> dict:
     """The released notebook with the student's answers and own cells, as nbgrader stores a submission."""
     notebook = copy.deepcopy(release)
-    if ran is None:
+    if submission.plan is None:
         return notebook
-    steps = ran["plan"].steps
-    answers = {step.grade_id: step.source for step in steps if step.kind == "answer"}
+    steps = submission.plan.steps
+    answers = {step.grade_id: step.source for step in steps if step.kind == CellKind.ANSWER}
     following: dict[str, list[str]] = {}
     anchor = ""
     for step in steps:
-        if step.kind == "student":
+        if step.kind == CellKind.STUDENT:
             following.setdefault(anchor, []).append(step.source)
         else:
             anchor = step.grade_id
     cells = [_own_cell(code) for code in following.get("", [])]
     for cell in notebook["cells"]:
-        grade_id = nbgrader_metadata(cell).get("grade_id", "")
-        if grade_id in answers:
-            cell["source"] = answers[grade_id]
+        identifier = grade_id(cell)
+        if identifier in answers:
+            cell["source"] = answers[identifier]
         cells.append(cell)
-        cells += [_own_cell(code) for code in following.get(grade_id, [])] if grade_id else []
+        cells += [_own_cell(code) for code in following.get(identifier, [])] if identifier else []
     notebook["cells"] = cells
     return notebook
 
@@ -75,9 +74,8 @@ def _own_cell(code: str) -> dict:
     return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": code}
 
 
-def record(course_root: Path, assignment: str, results: list[tuple[Score, dict | None]], release: dict,
-           timestamps: dict[str, str]) -> dict[str, dict]:
-    """Record every score in the gradebook of the course at ``course_root``; return nbgrader's export fields by student."""
+def record(course_root: Path, assignment: str, submissions: list[Submission], release: dict) -> None:
+    """Record every score in the gradebook of the course at ``course_root``; fill in each submission's export fields."""
     from nbgrader.api import Gradebook
     from nbgrader.apps import NbGraderAPI
     from traitlets.config import Config
@@ -93,12 +91,11 @@ def record(course_root: Path, assignment: str, results: list[tuple[Score, dict |
     if not registered:
         with tempfile.TemporaryDirectory(prefix="aecourse-register-") as scratch:
             ScratchCourse(Path(scratch), db_url=database).release(assignment)
-    outcomes = {score.student: {test.grade_id: None if test.points == test.max_points else test.outcome
-                                for test in score.tests} for score, _ in results}
-    for score, _ in results:  # a submission that never ran fails every test cell
-        outcomes[score.student] = outcomes[score.student] or {
-            nbgrader_metadata(cell)["grade_id"]: f"{score.status}: {score.note}"
-            for cell in release["cells"] if nbgrader_metadata(cell).get("grade")}
+    outcomes = {s.student: {test.grade_id: None if test.passed else test.outcome for test in s.tests}
+                for s in submissions}
+    for s in submissions:  # a submission that never ran fails every test cell
+        outcomes[s.student] = outcomes[s.student] or {
+            grade_id(cell): f"{s.status}: {s.note}" for cell in release["cells"] if is_grade(cell)}
     with tempfile.TemporaryDirectory(prefix="aecourse-replay-") as scratch:
         results_file = Path(scratch) / "results.json"
         results_file.write_text(json.dumps(outcomes))
@@ -112,16 +109,18 @@ def record(course_root: Path, assignment: str, results: list[tuple[Score, dict |
         }))
         api = NbGraderAPI(config=config)
         warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy's session warnings from nbgrader's own code
-        for score, ran in results:
-            folder = course_root / "submitted" / score.student / assignment
+        for s in submissions:
+            folder = course_root / "submitted" / s.student / assignment
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / notebook_name(assignment)).write_text(json.dumps(graded_notebook(release, score, ran), indent=1))
-            if score.student in timestamps:
-                (folder / "timestamp.txt").write_text(timestamps[score.student])
-            outcome = api.autograde(assignment, score.student, force=True, create=True)
+            (folder / notebook_name(assignment)).write_text(json.dumps(graded_notebook(release, s), indent=1))
+            if "timestamp.txt" in s.files:
+                (folder / "timestamp.txt").write_bytes(s.files["timestamp.txt"])
+            outcome = api.autograde(assignment, s.student, force=True, create=True)
             if not outcome["success"]:
-                raise RuntimeError(f"nbgrader could not record {score.student}: {outcome.get('error', '')}")
-    return export_rows(database, assignment, [score.student for score, _ in results])
+                raise RuntimeError(f"nbgrader could not record {s.student}: {outcome.get('error', '')}")
+    rows = export_rows(database, assignment, [s.student for s in submissions])
+    for s in submissions:
+        s.export = rows[s.student]
 
 
 def export_rows(database: str, assignment: str, students: list[str]) -> dict[str, dict]:

@@ -15,6 +15,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from coursetools.grading.record import Status
+
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
@@ -126,16 +128,16 @@ class Watchdog(threading.Thread):
     def __init__(self, root: int, limits: Limits, interval: float = 0.5):
         super().__init__(daemon=True)
         self.root, self.limits, self.interval = root, limits, interval
-        self.reason = ""
+        self.reason: Status | None = None
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.wait(self.interval):
             tree = process_tree(self.root)
             if sum(tree.values()) > self.limits.memory_bytes:
-                self.reason = "out of memory"
+                self.reason = Status.OUT_OF_MEMORY
             elif len(tree) > self.limits.processes:
-                self.reason = "too many processes"
+                self.reason = Status.TOO_MANY_PROCESSES
             if self.reason:
                 for pid in tree:
                     try:

@@ -27,6 +27,7 @@ from pathlib import Path
 from jupyter_client import KernelManager
 
 from coursetools.grading.limits import THREAD_VARIABLES, CgroupLimits, Limits, Watchdog
+from coursetools.grading.record import Status
 from coursetools.paths import DATA, REPO
 
 SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
@@ -150,7 +151,7 @@ class Execution:
 class KernelStopped(Exception):
     """The kernel stopped answering; ``reason`` says why (timeout, out of memory, too much output, crashed)."""
 
-    def __init__(self, reason: str, detail: str = ""):
+    def __init__(self, reason: Status, detail: str = ""):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason, self.detail = reason, detail
 
@@ -185,7 +186,7 @@ class SandboxedKernel:
             self.client.wait_for_ready(timeout=120)
         except RuntimeError as error:
             self.close()
-            raise KernelStopped("crashed", f"the kernel did not start: {error}") from error
+            raise KernelStopped(Status.CRASHED, f"the kernel did not start: {error}") from error
         if self.cgroups is None:
             self.watchdog = Watchdog(self.manager.provisioner.process.pid, self.limits)
             self.watchdog.start()
@@ -212,16 +213,16 @@ class SandboxedKernel:
                 time.sleep(0.05)
             self.cgroups.remove()
 
-    def stop_reason(self) -> str:
+    def stop_reason(self) -> Status:
         """Why the kernel died: out of memory, too many processes, or crashed."""
         if self.cgroups is not None:
             if self.cgroups.out_of_memory():
-                return "out of memory"
+                return Status.OUT_OF_MEMORY
             if self.cgroups.hit_process_limit():
-                return "too many processes"
+                return Status.TOO_MANY_PROCESSES
         if self.watchdog is not None and self.watchdog.reason:
             return self.watchdog.reason
-        return "crashed"
+        return Status.CRASHED
 
     def _take_output(self, message, kept: list[str]) -> None:
         kind, content = message["msg_type"], message["content"]
@@ -246,8 +247,8 @@ class SandboxedKernel:
         while not (replies and idle):
             if time.monotonic() - start > timeout:
                 if self.cgroups is not None and self.cgroups.hit_process_limit():
-                    raise KernelStopped("too many processes", f"it tried to run more than {self.limits.processes} processes")
-                raise KernelStopped("timeout", f"ran longer than {timeout:g} s")
+                    raise KernelStopped(Status.TOO_MANY_PROCESSES, f"it tried to run more than {self.limits.processes} processes")
+                raise KernelStopped(Status.TIMEOUT, f"ran longer than {timeout:g} s")
             # Wait on the channel that still owes a message: output until the kernel is idle, then the reply.
             try:
                 if idle:
@@ -263,12 +264,12 @@ class SandboxedKernel:
                 raise KernelStopped(self.stop_reason())
             replies += self._shell_replies(msg_id, wait=0)
             if self.output_bytes > self.limits.output_bytes:
-                raise KernelStopped("too much output", f"more than {self.limits.output_bytes:,} characters")
+                raise KernelStopped(Status.TOO_MUCH_OUTPUT, f"more than {self.limits.output_bytes:,} characters")
         # The real reply comes after anything the cell itself sent on the shell channel, so a forged
         # reply is already here; collect what has arrived without waiting for more.
         replies += self._shell_replies(msg_id, wait=0)
         if self.cgroups is not None and self.cgroups.hit_process_limit():
-            raise KernelStopped("too many processes", f"it tried to run more than {self.limits.processes} processes")
+            raise KernelStopped(Status.TOO_MANY_PROCESSES, f"it tried to run more than {self.limits.processes} processes")
         content = replies[0]["content"]
         error = ""
         if content["status"] == "error":

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from coursetools.grading.notebooks import answered_notebook, nbgrader_metadata
+from coursetools.grading.cells import grade_id
+from coursetools.grading.notebooks import answered_notebook
 from coursetools.paths import REPO, assignments, notebook_name
 
 pytestmark = [pytest.mark.grading, pytest.mark.sandbox]
@@ -43,7 +44,7 @@ def all_variants() -> list:
 def mutated(assignment: str, mutant: dict) -> dict:
     """The solution with the mutant's one edit; the edited text must occur exactly once in its cell."""
     notebook = answered_notebook(assignment)
-    cell = next(cell for cell in notebook["cells"] if nbgrader_metadata(cell).get("grade_id") == mutant["cell"])
+    cell = next(cell for cell in notebook["cells"] if grade_id(cell) == mutant["cell"])
     count = cell["source"].count(mutant["old"])
     assert count == 1, f"the mutant's text occurs {count} times in {assignment}:{mutant['cell']}, expected once:\n{mutant['old']}"
     cell["source"] = cell["source"].replace(mutant["old"], mutant["new"])
