@@ -60,8 +60,8 @@ test: $(STAMP) $(BOOK_STAMP) ## run the whole test suite (builds the book first 
 exercises: $(STAMP) ## regenerate exercises/ from solutions/ with nbgrader
 	$(BIN)/python -m coursetools.release
 
-grade: $(STAMP) ## grade a class in sandboxes: make grade ASSIGNMENT=ex01_mnist_data SUBMISSIONS=dir [OUT= WORKERS= SANDBOX=none SCHEDULER=tcp://host:8786]
-	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade ASSIGNMENT=<id> SUBMISSIONS=<dir> [OUT=<dir>] [WORKERS=<n>] [SANDBOX=none] [SCHEDULER=tcp://host:8786]"; exit 2; }
+grade: $(STAMP) ## grade a class in sandboxes: make grade ASSIGNMENT=ex01_mnist_data [SUBMISSIONS=submitted OUT= WORKERS= SANDBOX=none SCHEDULER=tcp://host:8786]
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make grade ASSIGNMENT=<id> [SUBMISSIONS=<dir>, default: nbgrader's submitted/] [OUT=<dir>] [WORKERS=<n>] [SANDBOX=none] [SCHEDULER=tcp://host:8786]"; exit 2; }
 	@test "$(SANDBOX)" = none || command -v bwrap >/dev/null || $(MAKE) --no-print-directory bubblewrap
 	$(BIN)/python -m coursetools.grade $(ASSIGNMENT) $(SUBMISSIONS) $(if $(OUT),--out $(OUT)) $(if $(WORKERS),--workers $(WORKERS)) $(if $(SANDBOX),--sandbox $(SANDBOX)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
@@ -80,6 +80,6 @@ gpu-check: $(STAMP) ## train on the CUDA GPU; check devices, loss and epoch time
 bench: $(STAMP) ## measure training speed against the hardware's floor, autograde and grading time; BOOK=1 adds the environment's creation, book builds and make test (writes benchmarks/results.json)
 	$(BIN)/python -m coursetools.bench $(if $(BOOK),--book)
 
-clean: ## remove the built book, caches, gradebook.db, grades/ (make grade's default OUT) and nbgrader's submitted/ (originals kept there too), autograded/, feedback/; keeps .venv
-	rm -rf _build .pytest_cache gradebook.db submitted autograded feedback grades
+clean: ## remove the built book, caches, grades/ (make grade's default OUT) and nbgrader's autograded/ and feedback/; keeps .venv, and the students' submitted/ and gradebook.db
+	rm -rf _build .pytest_cache autograded feedback grades
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

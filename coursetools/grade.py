@@ -1,15 +1,18 @@
 """Grade a class's submissions, each in its own sandbox (``make grade``).
 
-    python -m coursetools.grade ASSIGNMENT SUBMISSIONS [--out DIR] [--workers N] [--sandbox bwrap|none]
+    python -m coursetools.grade ASSIGNMENT [SUBMISSIONS] [--out DIR] [--workers N] [--sandbox bwrap|none]
                                 [--scheduler tcp://HOST:8786] [--no-gradebook] [--cell-timeout S] ...
 
 SUBMISSIONS is in nbgrader's layout, ``<student>/<assignment>/<assignment>.ipynb``
-(other files allowed). OUT (default ``grades/<assignment>``) receives
-grades.csv, results.json (every test cell's points and outcome),
-``feedback/<student>.html`` and ``logs/<student>.log``; the scores also go into
-the course's gradebook. The exit status is 0 whenever grading ran, whatever
-the students scored; 2 when grading could not start, and 1 when the grades
-were written to OUT but the gradebook could not be updated.
+(other files allowed); by default the course's ``submitted/``, where
+``nbgrader collect`` puts them. It is only read, never written to. OUT
+(default ``grades/<assignment>``) receives grades.csv, results.json (every
+test cell's points and outcome), ``feedback/<student>.html`` and
+``logs/<student>.log``; the scores also go into the course's gradebook, and
+the graded notebooks into its ``autograded/``, as ``nbgrader autograde`` would
+put them. The exit status is 0 whenever grading ran, whatever the students
+scored; 2 when grading could not start, and 1 when the grades were written to
+OUT but the gradebook could not be updated.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ from coursetools.paths import REPO, assignments, exercise_notebook
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m coursetools.grade", description=__doc__.splitlines()[0])
     parser.add_argument("assignment", choices=assignments())
-    parser.add_argument("submissions", type=Path)
+    parser.add_argument("submissions", type=Path, nargs="?", default=None,
+                        help="folder of <student>/<assignment>/ (default: the course's submitted/)")
     parser.add_argument("--out", type=Path, default=None, help="default: grades/<assignment>")
     parser.add_argument("--workers", type=int, default=usable_cores(), help="kernels at once (default: the cores it may use, here %(default)s)")
     parser.add_argument("--sandbox", choices=["bwrap", "none"], default="bwrap", help="default: %(default)s")
@@ -45,7 +49,10 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--memory", type=float, default=defaults.memory_bytes / 2**30, help="GiB of memory per notebook (default: %(default)s)")
     parser.add_argument("--processes", type=int, default=defaults.processes, help="processes per notebook (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=defaults.threads, help="threads per kernel (default: %(default)s)")
-    return parser.parse_args(argv)
+    arguments = parser.parse_args(argv)
+    arguments.submissions = arguments.submissions or arguments.course_root / "submitted"
+    arguments.out = arguments.out or REPO / "grades" / arguments.assignment
+    return arguments
 
 
 def grade_all(arguments, submissions: list[Submission]) -> list[Submission]:
@@ -92,23 +99,31 @@ def record_in_gradebook(arguments, graded: list[Submission]) -> bool:
     return True
 
 
+def submissions_refusal(arguments) -> str:
+    """Why the submissions folder cannot be graded (missing, or where the grader writes), or "" when it can be."""
+    if arguments.submissions == arguments.course_root / "submitted" and not arguments.submissions.is_dir():
+        return (f"there is no {arguments.submissions} (nbgrader collect puts a class there): collect the class with "
+                f"`nbgrader collect {arguments.assignment}`, or name the folder with SUBMISSIONS=<folder>")
+    if not arguments.submissions.is_dir():
+        return f"{arguments.submissions} is not a folder"
+    written = (arguments.course_root / "autograded").resolve()
+    if not arguments.no_gradebook and written in (arguments.submissions.resolve(), *arguments.submissions.resolve().parents):
+        return (f"the grader writes each graded notebook into {written}, as nbgrader autograde does, and would replace "
+                f"the files in {arguments.submissions}. Grade the students' originals (nbgrader's submitted/) instead")
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    if not arguments.submissions.is_dir():
-        print(f"grading could not start: {arguments.submissions} is not a folder", file=sys.stderr)
-        return 2
-    graded_copies = (arguments.course_root / "submitted").resolve()
-    if graded_copies in (arguments.submissions.resolve(), *arguments.submissions.resolve().parents):
-        print(f"grading could not start: the grader writes each graded notebook into {graded_copies}, for nbgrader's "
-              f"gradebook, and would replace the originals in {arguments.submissions}. Grade a copy kept elsewhere, "
-              f"for example: cp -r {arguments.submissions} collected && make grade ... SUBMISSIONS=collected", file=sys.stderr)
+    refusal = submissions_refusal(arguments)
+    if refusal:
+        print(f"grading could not start: {refusal}", file=sys.stderr)
         return 2
     try:
         check_sandbox(arguments.sandbox)
     except SandboxUnavailable as error:
         print(f"grading could not start: {error}", file=sys.stderr)
         return 2
-    arguments.out = arguments.out or REPO / "grades" / arguments.assignment
     start = time.monotonic()
     submissions = [read_submission(arguments.submissions, student, arguments.assignment)
                    for student in find_students(arguments.submissions)]

@@ -7,7 +7,7 @@ One record per submission (``record.Submission``) flows one way; each stage fill
 3. run       ``runner.run_plan``: a kernel in a ``sandbox`` under ``limits``, the ``guard`` (``kernel_guard`` inside) around every test.
 4. score     ``scoring.score``: points, a ``record.Status``, a note and each test's outcome.
 5. report    ``reports.write_student_files``: feedback pages, logs and results.json, each written once.
-6. gradebook ``gradebook.record``: the graded copies and gradebook.db through nbgrader's own autograder; its export fields.
+6. gradebook ``gradebook.record``: autograded/ and gradebook.db through nbgrader's own autograder; its export fields.
 7. grades    ``reports.write_csv``: grades.csv, once, with those fields when the gradebook was written.
 Steps 2 to 4 are ``submissions.grade_submission``, one task per submission (a thread, or a Dask worker).
 ``python -m coursetools.grade`` (``make grade``) drives the whole flow; ``autograde`` and ``check`` (``make check``) grade one notebook.

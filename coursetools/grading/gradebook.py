@@ -1,12 +1,17 @@
-"""The scores, into the course's nbgrader gradebook, as ``nbgrader autograde`` would put them.
+"""The scores, into the course's nbgrader gradebook and ``autograded/``, as ``nbgrader autograde`` would put them.
 
-Each graded notebook is written to ``submitted/<student>/<assignment>/`` as the
-released notebook with the student's answers (and the cells they added), and
-nbgrader's own ``Autograde`` runs over it with its kernel replaced by
-``ReplayResults``: instead of executing anything again, it gives each test cell
-the result the sandbox produced (nothing for a pass, one error for a failure),
-and nbgrader's ``SaveAutoGrades`` records exactly the grader's score. So
-``nbgrader export``, ``generate_feedback`` and formgrader keep working, and no
+Each graded notebook (the released notebook with the student's answers and the
+cells they added) is written, with the other files of the submission
+(nbgrader's ``timestamp.txt`` and ``submission_secret.txt`` among them), to a
+scratch folder that nbgrader's own ``Autograde`` reads in place of
+``submitted/``. Its kernel is replaced by ``ReplayResults``: instead of
+executing anything again, it gives each test cell the result the sandbox
+produced (nothing for a pass, one error for a failure), nbgrader's
+``SaveAutoGrades`` records exactly the grader's score, and nbgrader writes
+``autograded/<student>/<assignment>/``. The students' originals in
+``submitted/`` are never written to, so ``nbgrader export``,
+``generate_feedback``, ``release_feedback`` (which finds each student by the
+secret of the original submission) and formgrader keep working, and no
 submission ever runs outside the sandbox.
 """
 
@@ -75,52 +80,75 @@ def _own_cell(code: str) -> dict:
 
 
 def record(course_root: Path, assignment: str, submissions: list[Submission], release: dict) -> None:
-    """Record every score in the gradebook of the course at ``course_root``; fill in each submission's export fields."""
-    from nbgrader.api import Gradebook
-    from nbgrader.apps import NbGraderAPI
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
-
+    """Record every score in the gradebook of the course at ``course_root`` and write its ``autograded/`` folders;
+    fill in each submission's export fields."""
     course_root = Path(course_root)
     environment_bin = str(Path(sys.executable).parent)  # nbgrader runs `alembic` by name when it opens a gradebook
     if environment_bin not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = environment_bin + os.pathsep + os.environ.get("PATH", "")
     database = f"sqlite:///{course_root / 'gradebook.db'}"
-    with Gradebook(database) as gradebook:
-        registered = assignment in {known.name for known in gradebook.assignments}
-    if not registered:
-        with tempfile.TemporaryDirectory(prefix="aecourse-register-") as scratch:
-            ScratchCourse(Path(scratch), db_url=database).release(assignment)
-    outcomes = {s.student: {test.grade_id: None if test.passed else test.outcome for test in s.tests}
-                for s in submissions}
-    for s in submissions:  # a submission that never ran fails every test cell
-        outcomes[s.student] = outcomes[s.student] or {
-            grade_id(cell): f"{s.status}: {s.note}" for cell in release["cells"] if is_grade(cell)}
-    with tempfile.TemporaryDirectory(prefix="aecourse-replay-") as scratch:
-        results_file = Path(scratch) / "results.json"
-        results_file.write_text(json.dumps(outcomes))
-        config = PyFileConfigLoader("nbgrader_config.py", str(course_root)).load_config()
-        config.merge(Config({
-            "CourseDirectory": {"root": str(course_root)},
-            "ReplayResults": {"results_file": str(results_file)},
-            "Autograde": {"autograde_preprocessors": [
-                ReplayResults, "nbgrader.preprocessors.LimitOutput", "nbgrader.preprocessors.SaveAutoGrades",
-                "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata"]},
-        }))
-        api = NbGraderAPI(config=config)
+    _register(database, assignment)
+    with tempfile.TemporaryDirectory(prefix="aecourse-graded-") as scratch:
+        graded, results_file = Path(scratch) / "graded", Path(scratch) / "results.json"
+        results_file.write_text(json.dumps(_outcomes(submissions, release)))
+        for s in submissions:
+            _write_graded_copy(graded / s.student / assignment, release, s)
+        api = _nbgrader_api(course_root, graded, results_file)
         warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy's session warnings from nbgrader's own code
         for s in submissions:
-            folder = course_root / "submitted" / s.student / assignment
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / notebook_name(assignment)).write_text(json.dumps(graded_notebook(release, s), indent=1))
-            if "timestamp.txt" in s.files:
-                (folder / "timestamp.txt").write_bytes(s.files["timestamp.txt"])
             outcome = api.autograde(assignment, s.student, force=True, create=True)
             if not outcome["success"]:
                 raise RuntimeError(f"nbgrader could not record {s.student}: {outcome.get('error', '')}")
     rows = export_rows(database, assignment, [s.student for s in submissions])
     for s in submissions:
         s.export = rows[s.student]
+
+
+def _register(database: str, assignment: str) -> None:
+    """Add the assignment to the gradebook, as ``nbgrader generate_assignment`` would, when it is not there."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(database) as gradebook:
+        registered = assignment in {known.name for known in gradebook.assignments}
+    if not registered:
+        with tempfile.TemporaryDirectory(prefix="aecourse-register-") as scratch:
+            ScratchCourse(Path(scratch), db_url=database).release(assignment)
+
+
+def _outcomes(submissions: list[Submission], release: dict) -> dict[str, dict]:
+    """{student: {grade_id: None for a pass, else what the student is told}}; a submission that never ran fails every test."""
+    outcomes = {s.student: {test.grade_id: None if test.passed else test.outcome for test in s.tests} for s in submissions}
+    for s in submissions:
+        outcomes[s.student] = outcomes[s.student] or {
+            grade_id(cell): f"{s.status}: {s.note}" for cell in release["cells"] if is_grade(cell)}
+    return outcomes
+
+
+def _write_graded_copy(folder: Path, release: dict, submission: Submission) -> None:
+    """The graded notebook and the submission's other files (not its notebooks), as nbgrader's autograder reads them."""
+    folder.mkdir(parents=True)
+    for relative, content in submission.files.items():
+        if not relative.endswith(".ipynb"):
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            (folder / relative).write_bytes(content)
+    (folder / notebook_name(submission.assignment)).write_text(json.dumps(graded_notebook(release, submission), indent=1))
+
+
+def _nbgrader_api(course_root: Path, graded: Path, results_file: Path):
+    """nbgrader's API on the course, reading submissions from ``graded`` and replaying the sandbox's results."""
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", str(course_root)).load_config()
+    config.merge(Config({
+        "CourseDirectory": {"root": str(course_root), "submitted_directory": str(graded)},
+        "ReplayResults": {"results_file": str(results_file)},
+        "Autograde": {"autograde_preprocessors": [
+            ReplayResults, "nbgrader.preprocessors.LimitOutput", "nbgrader.preprocessors.SaveAutoGrades",
+            "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata"]},
+    }))
+    return NbGraderAPI(config=config)
 
 
 def export_rows(database: str, assignment: str, students: list[str]) -> dict[str, dict]:

@@ -38,12 +38,26 @@ def read_submission(folder: Path, student: str, assignment: str) -> Submission:
                     skipped.append(f"{relative} (a symbolic link)")
                 continue
             size = path.stat().st_size
+            if relative == "timestamp.txt" and not _readable_timestamp(path.read_bytes()):
+                skipped.append("timestamp.txt (not a date and time that nbgrader can read)")
+                continue
             if total + size > MAX_SUBMISSION_BYTES:
                 skipped.append(f"{relative} (over the {MAX_SUBMISSION_BYTES // 2**20} MiB a submission may hold)")
                 continue
             total += size
             files[relative] = path.read_bytes()
     return Submission(assignment, student, files, skipped)
+
+
+def _readable_timestamp(content: bytes) -> bool:
+    """Whether nbgrader's autograder can read this ``timestamp.txt`` (one it cannot stops it for the whole class)."""
+    from nbgrader.utils import parse_utc
+
+    try:
+        text = content.decode("utf-8").strip()
+        return not text or parse_utc(text) is not None
+    except (UnicodeDecodeError, ValueError, OverflowError):
+        return False
 
 
 def notebook_file(submission: Submission) -> tuple[str | None, list[str]]:
