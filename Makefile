@@ -69,10 +69,11 @@ check: $(STAMP) ## run a notebook's visible tests exactly as the grader scores t
 	@test -n "$(NOTEBOOK)" || { echo "usage: make check NOTEBOOK=<path to your notebook>"; exit 2; }
 	$(BIN)/python -m coursetools.check $(NOTEBOOK)
 
-bubblewrap: ## install the sandbox that grading uses (Debian package bubblewrap; needs root)
-	@command -v bwrap >/dev/null && exit 0; \
-	if [ "$$(id -u)" = 0 ]; then apt-get install -y -q bubblewrap || { apt-get update -q && apt-get install -y -q bubblewrap; }; \
-	else echo "bubblewrap (bwrap) is missing: install it with 'sudo apt-get install bubblewrap' (or grade without a sandbox: SANDBOX=none)"; exit 2; fi
+bubblewrap: ## install bubblewrap, the sandbox grading uses, and check ordinary users get one here (root; adds its AppArmor profile on Ubuntu 23.10+)
+	@command -v bwrap >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q bubblewrap || { apt-get update -q && apt-get install -y -q bubblewrap; }; \
+		else echo "bubblewrap (bwrap) is missing: install it with 'sudo make bubblewrap' (or grade without a sandbox: SANDBOX=none)"; exit 2; fi; }
+	@$(PYTHON) -m coursetools.grading.hosts --fix
 
 gpu-check: $(STAMP) ## train on the CUDA GPU; check devices, loss and epoch times (fails without CUDA)
 	$(BIN)/python -m coursetools.gpu_check

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from jupyter_client import KernelManager
 
+from coursetools.grading import hosts
 from coursetools.grading.limits import THREAD_VARIABLES, CgroupLimits, Limits, Watchdog
 from coursetools.grading.record import Status
 from coursetools.paths import DATA, REPO
@@ -64,8 +65,9 @@ def bwrap_prefix(work_dir: Path, limits: Limits) -> list[str]:
 def check_bwrap() -> None:
     """Raise SandboxUnavailable unless bubblewrap is installed and can run this Python in a sandbox here.
 
-    An installed ``bwrap`` can still fail on every submission, where the kernel does not let
-    unprivileged users create namespaces; this finds that out before anything is graded.
+    An installed ``bwrap`` can still fail on every submission, where this host does not let the
+    grader create user namespaces; this finds that out before anything is graded, and the message
+    names the setting that stops it and the fix (``hosts.cause_text``).
     """
     import subprocess
     import tempfile
@@ -77,10 +79,11 @@ def check_bwrap() -> None:
         except subprocess.TimeoutExpired:
             raise SandboxUnavailable("bubblewrap did not start Python in a sandbox within 60 s") from None
     if result.returncode != 0:
-        lines = (result.stderr.strip() or f"exit status {result.returncode}").splitlines()
+        said = (result.stderr.strip() or f"exit status {result.returncode}").splitlines()[-1]
         raise SandboxUnavailable(
-            f"bubblewrap is installed but cannot create a sandbox on this machine ({lines[-1]}). Unprivileged user "
-            "namespaces may be turned off: see the grading page of the book, or grade without a sandbox with SANDBOX=none"
+            f"bubblewrap is installed but cannot create a sandbox on this machine ({said}). "
+            f"{hosts.cause_text()}. Or grade without a sandbox with SANDBOX=none, "
+            "only for notebooks you trust"
         )
 
 
