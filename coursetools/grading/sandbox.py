@@ -27,7 +27,7 @@ from pathlib import Path
 from jupyter_client import KernelManager
 
 from coursetools.grading import hosts
-from coursetools.grading.limits import THREAD_VARIABLES, CgroupLimits, Limits, Watchdog
+from coursetools.grading.limits import THREAD_VARIABLES, CgroupLimits, Limits, Watchdog, task_limit_command
 from coursetools.grading.record import Status
 from coursetools.paths import DATA, REPO
 
@@ -177,7 +177,7 @@ class SandboxedKernel:
                                                connection_file=str(sockets / "connection.json"))
         prefix = self.cgroups.command_prefix() if self.cgroups else []
         if self.sandbox == "bwrap":
-            prefix += bwrap_prefix(self.work_dir, self.limits)
+            prefix += bwrap_prefix(self.work_dir, self.limits) + ([] if self.cgroups else task_limit_command(self.limits))
         self.manager.prefix = prefix
         environment = {**kernel_environment(self.work_dir, self.limits), "PATH": os.environ.get("PATH", "")}
         self.kernel_log = (sockets / "kernel.log").open("wb")
