@@ -4,9 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+# The course package as students install it (make dist): a wheel carrying data/mnist.npz inside the package (setup.py).
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+WHEEL := dist/aecourse-$(VERSION)-py3-none-any.whl
 
 .DEFAULT_GOAL := help
-.PHONY: help book test exercises grade check bubblewrap gpu-check bench clean
+.PHONY: help book test exercises grade check lab dist chromium bubblewrap gpu-check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -14,7 +17,7 @@ help: ## list the targets
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
 	$(BIN)/python -m coursetools.kernelspec
 	touch $@
 
@@ -32,11 +35,11 @@ SHA256 := $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo
 CACHE_KEY = $$({ echo salt-2; find aecourse data -type f \( -name '*.py' -o -name '*.npz' \) | LC_ALL=C sort | xargs $(SHA256) requirements.txt; } | $(SHA256) | cut -c1-16)
 
 # These pages read files that neither the execution cache nor Sphinx watches (the benchmark results, the hostile
-# corpus, the grader's options): they are marked to execute whenever read, and touched so that every build reads them.
-ALWAYS_RUN := book/grading.md book/performance.md
+# corpus, the grader's options and limits, the wheel): they are marked to execute whenever read, and touched so that every build reads them.
+ALWAYS_RUN := book/grading.md book/performance.md book/doing_exercises.md
 
 # Chapters are executed into the cache first, several at a time (coursetools.execute); Jupyter Book then finds them there.
-book: $(STAMP) ## build the HTML book into _build/html (executes the chapters, BOOK_JOBS at a time, default one per core up to 4; cached)
+book: $(STAMP) $(WHEEL) ## build the HTML book into _build/html (executes the chapters, BOOK_JOBS at a time, default one per core up to 4; cached)
 	@touch $(ALWAYS_RUN)
 	@key=$(CACHE_KEY); if [ "$$(cat $(CACHE)/inputs.key 2>/dev/null)" != "$$key" ]; then \
 		if [ -d $(DOCTREES) ]; then echo "the package, data or libraries changed since the chapters were cached: running every chapter again"; fi; \
@@ -69,6 +72,28 @@ check: $(STAMP) ## run a notebook's visible tests exactly as the grader scores t
 	@test -n "$(NOTEBOOK)" || { echo "usage: make check NOTEBOOK=<path to your notebook>"; exit 2; }
 	$(BIN)/python -m coursetools.check $(NOTEBOOK)
 
+# JupyterLab of the course's environment, for students: its python3 kernel (coursetools.kernelspec), and nbgrader's
+# Validate button and Assignments tab (nbgrader's lab and server extensions, enabled when nbgrader is installed; Validate
+# reads nbgrader_config.py from here). nbgrader's formgrader, the instructors' page, is left off: it needs the course's
+# root inside the folder JupyterLab serves, and says so with an error at every start otherwise.
+LAB_DIR ?= exercises
+lab: $(STAMP) ## open JupyterLab on the exercises with the course's kernel and nbgrader's Validate button [LAB_DIR=exercises PORT= LAB_ARGS=]
+	$(BIN)/python -m coursetools.kernelspec
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_DIR) $(if $(PORT),--ServerApp.port=$(PORT)) \
+		--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=False $(LAB_ARGS)
+
+dist: $(WHEEL) ## build the course package's wheel and sdist into dist/, with the MNIST data inside (the book offers the wheel)
+
+$(WHEEL): $(STAMP) pyproject.toml setup.py MANIFEST.in data/mnist.npz data/README.md $(shell find aecourse -name '*.py')
+	rm -rf dist build
+	$(BIN)/python -m build --no-isolation --outdir dist . > /dev/null
+	@ls -l dist
+
+chromium: ## install the browser that the browser tests drive (Debian package chromium, /usr/bin/chromium; needs root)
+	@test -x /usr/bin/chromium && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; }; \
+	else echo "chromium is missing: install it with 'sudo apt-get install chromium' (without it the browser tests are skipped)"; exit 2; fi
+
 bubblewrap: ## install bubblewrap, the sandbox grading uses, and check ordinary users get one here (root; adds its AppArmor profile on Ubuntu 23.10+)
 	@command -v bwrap >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q bubblewrap || { apt-get update -q && apt-get install -y -q bubblewrap; }; \
@@ -81,6 +106,6 @@ gpu-check: $(STAMP) ## train on the CUDA GPU; check devices, loss and epoch time
 bench: $(STAMP) ## measure training speed against the hardware's floor, autograde and grading time; BOOK=1 adds the environment's creation, book builds and make test (writes benchmarks/results.json)
 	$(BIN)/python -m coursetools.bench $(if $(BOOK),--book)
 
-clean: ## remove the built book, caches, grades/ (make grade's default OUT) and nbgrader's autograded/ and feedback/; keeps .venv, and the students' submitted/ and gradebook.db
-	rm -rf _build .pytest_cache autograded feedback grades
+clean: ## remove the built book, the wheel (dist/), caches, grades/ (make grade's default OUT) and nbgrader's autograded/ and feedback/; keeps .venv, and the students' submitted/ and gradebook.db
+	rm -rf _build dist build .pytest_cache autograded feedback grades
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

@@ -125,7 +125,7 @@ def execution_seconds(build_output: str) -> float | None:
 
 
 def environment_seconds() -> float:
-    """Seconds to create the course's environment as `make` does: a new virtual environment and requirements.txt.
+    """Seconds to create the course's environment as `make` does: a new virtual environment, requirements.txt, the package.
 
     It is made in a temporary folder, so the environment this runs in stays; pip's download cache is used as found.
     """
@@ -133,7 +133,7 @@ def environment_seconds() -> float:
         python = Path(folder) / "env" / "bin" / "python"
         start = time.perf_counter()
         subprocess.run([shutil.which("python3") or sys.executable, "-m", "venv", str(python.parent.parent)], check=True)
-        for arguments in (["--upgrade", "pip"], ["-r", "requirements.txt"]):
+        for arguments in (["--upgrade", "pip"], ["-r", "requirements.txt", "-e", "."]):
             done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", *arguments], cwd=REPO,
                                   capture_output=True, text=True)
             if done.returncode:

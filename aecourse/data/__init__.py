@@ -1,7 +1,8 @@
-"""The data sets of the course, read from the repository's ``data/`` folder, never from the network.
+"""The data sets of the course, read from the copy that comes with it, never from the network.
 
-One module per data set; :mod:`aecourse.data.files` finds the folder and checks
-every file against its recorded size and SHA-256 before it is used.
+One module per data set; :mod:`aecourse.data.files` finds the folder (the
+repository's ``data/``, or the copy inside an installed wheel) and checks every
+file against its recorded size and SHA-256 before it is used.
 """
 
 from aecourse.data.corruption import add_gaussian_noise, add_masking_noise

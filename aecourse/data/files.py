@@ -1,16 +1,20 @@
 """Where the course's data files are, and the one check every file passes before it is read.
 
-The data live in the ``data/`` folder of the course repository. It is found
-without asking where this package is installed: ``$AECOURSE_DATA`` names it, or
-else the nearest ``data/`` folder holding the course's files in the current
-directory or one above it (chapters run in ``book/``, exercises in
-``exercises/<id>/``, tests at the root).
+The repository keeps the data in its ``data/`` folder, and the wheel that
+``make dist`` builds carries a copy of it inside the package
+(``aecourse/data/``). The folder is found without asking where this package's
+source lies: ``$AECOURSE_DATA`` names it; else an installed wheel uses its own
+copy, wherever it runs; else (a clone, whose editable install has no copy) the
+nearest ``data/`` folder holding the course's files in the current directory or
+one above it (chapters run in ``book/``, exercises in ``exercises/<id>/``,
+tests at the root).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from importlib import resources
 from pathlib import Path
 
 DATA_ENV_VAR = "AECOURSE_DATA"
@@ -24,14 +28,23 @@ class DataFileError(ValueError):
     """A data file exists but is not the file the course was written for."""
 
 
-def data_dir(start: Path | None = None) -> Path:
-    """The course's data folder: ``$AECOURSE_DATA``, or the nearest ``data/`` at or above ``start`` (default: cwd).
+def package_folder() -> Path:
+    """The folder of ``aecourse.data`` as installed: where a wheel keeps its copy of the data."""
+    return Path(str(resources.files("aecourse.data")))
 
-    Raises ``FileNotFoundError`` that lists the folders looked in.
+
+def data_dir(start: Path | None = None) -> Path:
+    """The course's data folder: ``$AECOURSE_DATA``, the installed package's copy, or the nearest ``data/`` above ``start``.
+
+    ``start`` defaults to the current directory. Raises ``FileNotFoundError``
+    that lists the folders looked in and the ways to provide the data.
     """
     override = os.environ.get(DATA_ENV_VAR)
     if override:
         return Path(override).expanduser().resolve()
+    packaged = package_folder()
+    if (packaged / MARKER).is_file():
+        return packaged
     here = Path(start or Path.cwd()).resolve()
     looked = []
     for folder in (here, *here.parents):
@@ -40,9 +53,11 @@ def data_dir(start: Path | None = None) -> Path:
         if (candidate / MARKER).is_file():
             return candidate
     raise FileNotFoundError(
-        f"the course's data folder (a data/ folder holding {MARKER}) was not found in {here} or any folder "
-        f"above it (looked in {', '.join(looked[:4])}{', ...' if len(looked) > 4 else ''}). Run from inside the "
-        f"course repository, or set {DATA_ENV_VAR} to its data/ folder."
+        f"the course's data ({MARKER}) was not found: the installed aecourse package carries no copy (looked in "
+        f"{packaged}), and no data/ folder holding it is in {here} or any folder above it (looked in "
+        f"{', '.join(looked[:4])}{', ...' if len(looked) > 4 else ''}). Install the course's wheel (the book's page "
+        f"'Doing the exercises' offers it; `make dist` builds it in a clone), run inside the course repository, or "
+        f"set {DATA_ENV_VAR} to a folder holding {MARKER}."
     )
 
 

@@ -1,11 +1,14 @@
-"""Notebooks and MyST sources are committed without outputs."""
+"""Notebooks and MyST sources are committed without outputs; the chapters lead students to the page on doing the exercises."""
 
 from __future__ import annotations
+
+import re
+import tomllib
 
 import nbformat
 import pytest
 
-from coursetools.paths import REPO
+from coursetools.paths import REPO, assignments
 
 NOTEBOOKS = sorted(
     path.relative_to(REPO) for folder in ("book", "solutions", "exercises") for path in (REPO / folder).rglob("*.ipynb")
@@ -43,3 +46,27 @@ def test_no_backtick_fence_has_a_backtick_in_its_title(path):
     broken = [f"line {number}: {line.strip()}" for number, line in enumerate((REPO / path).read_text().splitlines(), 1)
               if line.lstrip().startswith("```") and "`" in line.lstrip().lstrip("`")]
     assert not broken, f"{path}: these fences are read as text, and what follows them as code; use :::{{directive}} instead:\n" + "\n".join(broken)
+
+
+STUDENTS_PAGE = REPO / "book" / "doing_exercises.md"
+WITH_EXERCISES = [path for path in MYST_SOURCES
+                  if "\n## Exercises\n" in (REPO / path).read_text() and REPO / path != STUDENTS_PAGE]
+
+
+@pytest.mark.parametrize("path", WITH_EXERCISES, ids=str)
+def test_exercises_section_links_to_the_students_page(path):
+    """Does this chapter's Exercises section link to "Doing the exercises", with words of its own?"""
+    section = (REPO / path).read_text().split("\n## Exercises\n", 1)[1].split("\n## ", 1)[0]
+    assert re.search(r"\{ref\}`[^`<]+<doing-exercises>`", section), (
+        f"{path}: the Exercises section should link to the student's page, as {{ref}}`Doing the exercises <doing-exercises>`"
+    )
+
+
+def test_students_page_offers_every_notebook_and_the_wheel():
+    """Does the student's page offer every released notebook, the wheel that `make dist` builds, and requirements.txt?"""
+    text = STUDENTS_PAGE.read_text()
+    version = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+    wanted = [f"../exercises/{assignment}/{assignment}.ipynb" for assignment in assignments()]
+    wanted += [f"../dist/aecourse-{version}-py3-none-any.whl", "../requirements.txt"]
+    missing = [target for target in wanted if not re.search(rf"\{{download\}}`[^`<]*<{re.escape(target)}>`", text)]
+    assert not missing, f"book/doing_exercises.md offers no download of {missing}"

@@ -9,6 +9,7 @@ import pytest
 
 import aecourse
 from aecourse.data import add_gaussian_noise, add_masking_noise, files, mnist
+from coursetools.paths import REPO
 
 
 @pytest.fixture
@@ -74,20 +75,48 @@ def test_data_folder_is_found_from_a_subfolder(monkeypatch, tmp_path):
     assert files.data_dir() == (repository / "data").resolve()
 
 
-def test_data_folder_environment_variable_wins(monkeypatch, tmp_path):
-    """Does AECOURSE_DATA name the data folder, wherever the code runs?"""
+@pytest.fixture
+def installed_copy(monkeypatch, tmp_path):
+    """An installed package's data folder, as a wheel lays it out (aecourse/data/ holding mnist.npz), outside any clone."""
+    folder = tmp_path / "site-packages" / "aecourse" / "data"
+    folder.mkdir(parents=True)
+    (folder / files.MARKER).write_bytes(b"")
+    monkeypatch.setattr(files, "package_folder", lambda: folder)
+    monkeypatch.delenv(files.DATA_ENV_VAR, raising=False)
+    return folder
+
+
+def test_installed_package_uses_its_own_copy_from_any_folder(installed_copy, monkeypatch, tmp_path):
+    """Does an installed wheel read the data it carries, from a folder with no data/ anywhere above it?"""
+    elsewhere = tmp_path / "Downloads"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert files.data_dir() == installed_copy
+    assert mnist.mnist_path() == installed_copy / "mnist.npz"
+
+
+def test_the_repository_keeps_one_copy_of_the_data():
+    """Is data/mnist.npz the repository's only copy, none inside the package's source (the wheel gets one when built)?"""
+    assert (REPO / "data" / files.MARKER).is_file()
+    assert not (REPO / "aecourse" / "data" / files.MARKER).exists(), "the package's source holds a second copy of the data"
+
+
+def test_data_folder_environment_variable_wins(installed_copy, monkeypatch, tmp_path):
+    """Does AECOURSE_DATA name the data folder, wherever the code runs, even where the package carries a copy?"""
     monkeypatch.setenv(files.DATA_ENV_VAR, str(tmp_path))
     assert files.data_dir() == tmp_path.resolve()
     assert mnist.mnist_path() == tmp_path.resolve() / "mnist.npz"
 
 
 def test_missing_data_folder_says_where_it_looked(monkeypatch, tmp_path):
-    """Outside the repository, does the error name the folder it started from and the variable to set?"""
+    """Outside the repository, without a wheel, does the error name where it looked and each way to provide the data?"""
     monkeypatch.delenv(files.DATA_ENV_VAR, raising=False)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(FileNotFoundError) as error:
         files.data_dir()
-    assert str(tmp_path.resolve()) in str(error.value) and files.DATA_ENV_VAR in str(error.value)
+    message = str(error.value)
+    assert str(tmp_path.resolve()) in message and str(files.package_folder()) in message
+    assert "wheel" in message and files.DATA_ENV_VAR in message
 
 
 def test_checksum_is_verified_once_per_process(mnist_copy, monkeypatch):
