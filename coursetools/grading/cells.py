@@ -64,3 +64,17 @@ def kind(cell: dict) -> CellKind:
 def max_score(notebook: dict) -> float:
     """The points of every graded code cell of a notebook: what a submission of it can earn."""
     return sum(points(cell) for cell in notebook["cells"] if cell.get("cell_type") == "code")
+
+
+def split_hidden(text: str) -> tuple[list[str], list[str]]:
+    """A test cell's lines outside and inside its hidden tests (``### BEGIN HIDDEN TESTS`` to ``### END HIDDEN TESTS``,
+    or to the end when a region is not closed); the marker lines are in neither."""
+    visible, hidden, inside = [], [], False
+    for line in text.splitlines():
+        if "BEGIN HIDDEN TESTS" in line:
+            inside = True
+        elif "END HIDDEN TESTS" in line:
+            inside = False
+        else:
+            (hidden if inside else visible).append(line)
+    return visible, hidden

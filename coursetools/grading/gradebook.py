@@ -8,7 +8,9 @@ scratch folder that nbgrader's own ``Autograde`` reads in place of
 executing anything again, it gives each test cell the result the sandbox
 produced (nothing for a pass, one error for a failure), nbgrader's
 ``SaveAutoGrades`` records exactly the grader's score, and nbgrader writes
-``autograded/<student>/<assignment>/``. The students' originals in
+``autograded/<student>/<assignment>/``, with the hidden tests taken out of
+its test cells, so that the pages ``generate_feedback`` makes from it do not
+show them (nbgrader's own autograder leaves them in). The students' originals in
 ``submitted/`` are never written to, so ``nbgrader export``,
 ``generate_feedback``, ``release_feedback`` (which finds each student by the
 secret of the original submission) and formgrader keep working, and no
@@ -29,7 +31,7 @@ import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from coursetools.grading.cells import CellKind, grade_id, is_grade
+from coursetools.grading.cells import CellKind, grade_id, is_grade, source, split_hidden
 from coursetools.grading.record import Submission
 from coursetools.nbgrader_course import ScratchCourse
 from coursetools.paths import notebook_name
@@ -47,6 +49,21 @@ class ReplayResults(NbGraderPreprocessor):
                 error = results[grade_id(cell)]
                 cell.outputs = [] if error is None else [
                     nbformat.v4.new_output("error", ename="NotPassed", evalue=error, traceback=[error])]
+        return nb, resources
+
+
+class HideHiddenTests(NbGraderPreprocessor):
+    """Take the hidden tests out of every test cell, so that the pages ``generate_feedback`` makes do not show them.
+
+    Only the test cells, which are the instructor's (nbgrader restored them, hidden tests included, to
+    grade): unlike nbgrader's ClearHiddenTests, a student's cell that names the markers cannot make it
+    fail, and with it the gradebook of the whole class.
+    """
+
+    def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            if cell.cell_type == "code" and is_grade(cell):
+                cell.source = "\n".join(split_hidden(source(cell))[0])
         return nb, resources
 
 
@@ -144,9 +161,11 @@ def _nbgrader_api(course_root: Path, graded: Path, results_file: Path):
     config.merge(Config({
         "CourseDirectory": {"root": str(course_root), "submitted_directory": str(graded)},
         "ReplayResults": {"results_file": str(results_file)},
+        # HideHiddenTests last: nbgrader restores the hidden tests to grade, and generate_feedback would show them
         "Autograde": {"autograde_preprocessors": [
             ReplayResults, "nbgrader.preprocessors.LimitOutput", "nbgrader.preprocessors.SaveAutoGrades",
-            "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata"]},
+            "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata",
+            HideHiddenTests]},
     }))
     return NbGraderAPI(config=config)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -28,27 +29,77 @@ def write_csv(path: Path, submissions: list[Submission]) -> None:
             writer.writerow({**row, "status": submission.status, "note": submission.note})
 
 
-def feedback_page(submission: Submission) -> str:
-    """One student's feedback as a self-contained HTML page: each test's question, result and points; repairs."""
+FLAGGED_SUFFIX = " (not counted: flagged)"
+NEXT_STEPS = ("Fix the answer that each failed check names, run the notebook again from the top (Restart and Run All), "
+              "check it with nbgrader's Validate button or <code>make check</code>, and hand it in again. The grader "
+              "also runs hidden cases: an answer that passes the visible checks can still fail one of them.")
+"""What to do after a failed check, as HTML."""
+
+
+def in_student_terms(outcome: str) -> str:
+    """A test's outcome as the student reads it: the check's own message, or what stopped the check and where.
+
+    Where that was a line of the hidden tests, the outcome already says only that (scoring leaves the line out).
+    """
+    text, flagged = outcome, ""
+    if text.endswith(FLAGGED_SUFFIX):
+        text, flagged = text[: -len(FLAGGED_SUFFIX)], " (not counted: your notebook was set aside for your instructor)"
+    head, marker, where = text.partition(" (raised by ")
+    place = ""
+    if marker:
+        place = " in one of the hidden checks" if where.startswith("one of the hidden tests") else f" at {where[:-1]}"
+    if head.startswith("AssertionError: ") and not marker:
+        return head[len("AssertionError: "):] + flagged
+    if head.startswith("AssertionError"):
+        return f"the check failed{place}" + flagged
+    if head.startswith("NotImplementedError"):
+        return f"the answer is not written yet (NotImplementedError{place})" + flagged
+    if marker or re.match(r"[A-Z]\w*(:|$)", head):  # an exception's name, as the kernel reported it
+        return f"the check stopped with {head}{place}" + flagged
+    return text + flagged
+
+
+def _summary(submission: Submission) -> str:
+    """The page's opening: the points, how many checks passed, and what stopped or set aside the notebook."""
     escape = html.escape
-    rows = "\n".join(
-        f"<tr class=\"{'pass' if test.passed else 'fail'}\"><td><code>{escape(test.grade_id)}</code>"
-        f"<br>{escape(test.question)}</td><td>{escape(test.outcome)}</td><td>{test.points:g} / {test.max_points:g}</td></tr>"
-        for test in submission.tests
-    )
+    passed = sum(1 for test in submission.tests if test.passed)
+    line = (f"<p><strong>{submission.score:g} / {submission.max_score:g}</strong> points: {passed} of "
+            f"{len(submission.tests)} checks passed. Status: <strong>{escape(submission.status)}</strong>.</p>")
+    if submission.status == Status.GRADED:
+        return line
+    if submission.status == Status.FLAGGED:
+        why = "Your notebook was set aside for your instructor to review, and scores 0 until then"
+    elif submission.tests:
+        why = "Your notebook was stopped before its end; the checks after that point did not run"
+    else:
+        why = "Your notebook could not be run"
+    return f"{line}\n<p>{why}: {escape(submission.note)}</p>"
+
+
+def _failed(test) -> str:
+    escape = html.escape
+    return (f"<section class=\"failed\" id=\"{escape(test.grade_id)}\"><h3><code>{escape(test.grade_id)}</code>: "
+            f"{escape(test.question)} ({test.points:g} / {test.max_points:g} points)</h3>\n"
+            f"<p class=\"found\"><strong>What it found:</strong> {escape(in_student_terms(test.outcome))}</p></section>")
+
+
+def feedback_page(submission: Submission) -> str:
+    """One student's feedback as a self-contained HTML page: each failed check, what it checks and what it found,
+    what to do next, the checks that passed, and the changes made to the notebook before it ran."""
+    escape = html.escape
+    failed = [test for test in submission.tests if not test.passed]
+    passed = "".join(f"<li><code>{escape(test.grade_id)}</code>: {escape(test.question)} ({test.points:g} / "
+                     f"{test.max_points:g} points)</li>" for test in submission.tests if test.passed)
     repairs = "".join(f"<li>{escape(repair)}</li>" for repair in submission.repairs)
     title = f"{escape(submission.assignment)}: {escape(submission.student)}"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}table{{border-collapse:collapse;width:100%}}
-td,th{{border:1px solid #ccc;padding:.4em;vertical-align:top;text-align:left}}tr.pass td:last-child{{color:#006b4f}}
-tr.fail td:last-child{{color:#a33c00}}</style></head><body>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}}h3{{font-size:1em}}
+section.failed{{border-left:.3em solid #a33c00;padding-left:1em;margin:1em 0}}</style></head><body>
 <h1>{title}</h1>
-<p><strong>{submission.score:g} / {submission.max_score:g}</strong> points. Status: <strong>{escape(submission.status)}</strong>.
-{escape(submission.note)}</p>
-<table><tr><th>test: what it checks</th><th>what it found</th><th>points</th></tr>
-{rows}
-</table>
+{_summary(submission)}
+{f"<h2>Checks that failed</h2>{''.join(map(_failed, failed))}<p>{NEXT_STEPS}</p>" if failed else ""}
+{f"<h2>Checks that passed</h2><ul>{passed}</ul>" if passed else ""}
 {f"<h2>Changes made to your notebook before it ran</h2><ul>{repairs}</ul>" if repairs else ""}
 </body></html>
 """

@@ -278,8 +278,8 @@ class SandboxedKernel:
         if content["status"] == "error":
             error = ": ".join(filter(None, (content.get("ename"), content.get("evalue"))))
             line = raising_line(content.get("traceback", []))
-            if line and content.get("ename") != "AssertionError":
-                error += f" (raised by `{line}`)"
+            if line and (content.get("ename") != "AssertionError" or not content.get("evalue")):
+                error += f" (raised by `{line}`)"  # an assertion with a message says what it found; one without, where
         return Execution(content["status"], error, "".join(kept), time.monotonic() - start,
                          content.get("user_expressions", {}), len(replies))
 

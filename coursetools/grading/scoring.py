@@ -10,7 +10,7 @@ points of the tests that passed before it stopped; the rest were not run.
 
 from __future__ import annotations
 
-from coursetools.grading.cells import CellKind
+from coursetools.grading.cells import CellKind, split_hidden
 from coursetools.grading.record import Status, Submission, TestResult
 from coursetools.grading.runner import Run
 
@@ -31,14 +31,7 @@ def _without_hidden_line(outcome: str, source: str) -> str:
     if not marker or not rest.endswith("`)"):
         return outcome
     line = rest[:-2].strip()
-    hidden, visible, inside = set(), set(), False
-    for text in source.splitlines():
-        if text.strip().startswith("### BEGIN HIDDEN TESTS"):
-            inside = True
-        elif text.strip().startswith("### END HIDDEN TESTS"):
-            inside = False
-        else:
-            (hidden if inside else visible).add(text.strip())
+    visible, hidden = ({text.strip() for text in part} for part in split_hidden(source))
     if line in hidden and line not in visible:
         return f"{head} (raised by one of the hidden tests)"
     return outcome

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from corpus import cases, grade, write_submissions
+from pages import quoted_hidden_lines
 
 from coursetools.nbgrader_course import ScratchCourse
 from coursetools.paths import REPO, solution_notebook
@@ -83,7 +84,7 @@ def collected(class_folder):
 
 def test_grading_reads_nbgraders_submitted_folder_as_it_is(collected, tmp_path):
     """Graded from the course's submitted/ by default, are the originals unchanged (bytes and times), autograded/ written,
-    the timestamps in the gradebook, and does nbgrader's generate_feedback work on the result?"""
+    the timestamps in the gradebook, and does nbgrader's generate_feedback work on the result, hiding the hidden tests?"""
     from nbgrader.api import Gradebook
 
     course, before = collected
@@ -96,7 +97,10 @@ def test_grading_reads_nbgraders_submitted_folder_as_it_is(collected, tmp_path):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         assert str(gradebook.find_submission(ASSIGNMENT, "untouched").timestamp).startswith("2026-12-0")
     ScratchCourse(course).nbgrader("generate_feedback", ASSIGNMENT)
-    assert all((course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").is_file() for student in students)
+    pages = {student: course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html" for student in students}
+    assert all(page.is_file() for page in pages.values())
+    assert not {student: quoted_hidden_lines(page.read_text(), ASSIGNMENT) for student, page in pages.items()
+                if quoted_hidden_lines(page.read_text(), ASSIGNMENT)}, "nbgrader's feedback shows hidden tests"
 
 
 def test_grading_refuses_submissions_inside_autograded(class_folder, tmp_path):

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import html
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -31,6 +29,7 @@ from pathlib import Path
 import pytest
 from accounts import INSTRUCTOR, SYSTEM_PYTHON, course, delete_user, ensure_user, run_as, write_as
 from corpus import build, cases
+from pages import page_text, quoted_hidden_lines
 
 from coursetools.grading.cells import grade_id
 from coursetools.grading.notebooks import answered_notebook
@@ -234,11 +233,6 @@ def test_each_student_fetches_one_feedback_page(cycle):
     assert {student.name: len(student.feedback) for student in cycle.students} == {name: 1 for name in STUDENTS}
 
 
-def page_text(page: str) -> str:
-    """A feedback page's text, without its markup (code on it is highlighted token by token)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", page))
-
-
 def test_a_students_feedback_is_their_own(cycle):
     """Does each fetched page show that student's own total (as make grade gave it) and their own answers, no one else's?"""
     grades = rows(cycle.course / "grades" / ASSIGNMENT / "grades.csv")
@@ -250,6 +244,13 @@ def test_a_students_feedback_is_their_own(cycle):
         total = f"{ASSIGNMENT} (Score: {round(float(row['score']), 2)} / {round(float(row['max_score']), 2)})"
         assert total in text, f"{student.name}'s page does not say {total!r}"
         assert {kind: line in text for kind, line in own.items()} == {kind: kind == student.kind for kind in own}, student.name
+
+
+def test_fetched_feedback_quotes_no_hidden_test(cycle):
+    """Does the page nbgrader's exchange hands each student quote no line of the hidden tests?"""
+    for student in cycle.students:
+        page = next(iter(student.feedback.values()))
+        assert not quoted_hidden_lines(page, ASSIGNMENT), f"{student.name}: {quoted_hidden_lines(page, ASSIGNMENT)}"
 
 
 def test_a_student_cannot_reach_other_students_feedback(cycle, students_python):

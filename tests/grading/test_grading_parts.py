@@ -131,3 +131,17 @@ def test_the_graders_functions_and_classes_are_short(path):
             assert length <= 60, f"{path.name}: {node.name} is {length} lines long"
         elif isinstance(node, ast.ClassDef):
             assert length <= 150, f"{path.name}: {node.name} is {length} lines long"
+
+
+def test_hidden_tests_are_taken_out_of_test_cells_only():
+    """Before nbgrader's feedback, are the hidden tests taken out of a test cell, and a student's cell that names the
+    markers (without closing them) left as it is instead of stopping the gradebook?"""
+    import nbformat
+
+    from coursetools.grading.gradebook import HideHiddenTests
+
+    test = nbformat.v4.new_code_cell("assert f(1) == 1\n### BEGIN HIDDEN TESTS\nassert f(2) == 4\n### END HIDDEN TESTS\n",
+                                     metadata={"nbgrader": {"grade": True, "grade_id": "test_f", "points": 1}})
+    own = nbformat.v4.new_code_cell("### BEGIN HIDDEN TESTS\nprint('mine')")
+    notebook, _ = HideHiddenTests().preprocess(nbformat.v4.new_notebook(cells=[test, own]), {})
+    assert [cell.source for cell in notebook.cells] == ["assert f(1) == 1", "### BEGIN HIDDEN TESTS\nprint('mine')"]
