@@ -11,4 +11,5 @@ One record per submission (``record.Submission``) flows one way; each stage fill
 7. grades    ``reports.write_csv``: grades.csv, once, with those fields when the gradebook was written.
 Steps 2 to 4 are ``submissions.grade_submission``, one task per submission (a thread, or a Dask worker).
 ``python -m coursetools.grade`` (``make grade``) drives the whole flow; ``autograde`` and ``check`` (``make check``) grade one notebook.
+Before any of it, ``sandbox.check_bwrap`` starts Python once in a sandbox; where it cannot, ``hosts`` names the cause and its fix.
 """
