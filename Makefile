@@ -9,7 +9,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 WHEEL := dist/aecourse-$(VERSION)-py3-none-any.whl
 
 .DEFAULT_GOAL := help
-.PHONY: help book test exercises grade check lab dist chromium bubblewrap gpu-check bench clean
+.PHONY: help book cache-key test test-fast exercises grade check lab dist chromium bubblewrap gpu-check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ SHA256 := $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo
 # The salt changes when the rule does, so that caches made under an older rule are emptied once.
 CACHE_KEY = $$({ echo salt-2; find aecourse data -type f \( -name '*.py' -o -name '*.npz' \) | LC_ALL=C sort | xargs $(SHA256) requirements.txt; } | $(SHA256) | cut -c1-16)
 
+cache-key: ## print the key of the chapters' execution cache (make book empties the cache when it changes; the workflow's cache uses it)
+	@echo $(CACHE_KEY)
+
 # These pages read files that neither the execution cache nor Sphinx watches (the benchmark results, the hostile
 # corpus, the grader's options and limits, the wheel): they are marked to execute whenever read, and touched so that every build reads them.
 ALWAYS_RUN := book/grading.md book/performance.md book/doing_exercises.md
@@ -53,12 +56,17 @@ book: $(STAMP) $(WHEEL) ## build the HTML book into _build/html (executes the ch
 $(BOOK_STAMP): $(STAMP) $(BOOK_INPUTS)
 	$(MAKE) --no-print-directory book
 
-# Test processes (pytest-xdist). Each test file runs whole in one of them: a file's graded classes and
-# corpora are session fixtures, built once, and the hostile corpora must not run beside each other.
+# Test processes (pytest-xdist). tests/conftest.py groups the tests (a file, or one assignment's variants)
+# and orders the groups; each group runs whole in one process.
 TEST_WORKERS ?= 2
 
 test: $(STAMP) $(BOOK_STAMP) ## run the whole test suite (builds the book first if it is missing or out of date) [TEST_WORKERS=2]
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=10
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder --durations=10
+
+FAST := not grading and not book and not wheel and not browser and not gpu
+
+test-fast: $(STAMP) ## the loop to run while editing: every test that needs neither the built book nor a graded class (about a minute)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder -m "$(FAST)"
 
 exercises: $(STAMP) ## regenerate exercises/ from solutions/ with nbgrader
 	$(BIN)/python -m coursetools.release

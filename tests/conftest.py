@@ -1,0 +1,74 @@
+"""How the suite is shared between pytest-xdist's processes (``--dist loadgroup``), and its time per group.
+
+Each test file is one group, run whole by one process: a file's graded classes and corpora are session
+fixtures, built once, and the hostile corpora must not run beside each other. The one exception is
+test_variants.py, whose assignments are independent classes: each assignment is a group of its own, so
+that both processes share the heaviest file. The groups that grade notebooks go first, largest first, so
+that the last group to start is a short one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+SPLIT_BY_ASSIGNMENT = {"tests/grading/test_variants.py"}
+"""Files whose tests are grouped by their ``assignment`` parameter instead of by file."""
+
+HEAVY_MARKERS = ("grading", "wheel", "browser")
+"""Markers of the tests that start kernels or browsers: their groups are scheduled first."""
+
+TIMES = Path(__file__).resolve().parent.parent / "_build" / "test-times.json"
+"""Where the last run's time per group is written, for ``make bench``."""
+
+
+def group_of(item: pytest.Item) -> str:
+    """The item's group: its file, or its file and assignment for the files split by assignment."""
+    path = item.nodeid.split("::", 1)[0]
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if path in SPLIT_BY_ASSIGNMENT and "assignment" in params:
+        return f"{path}:{params['assignment']}"
+    return path
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each item with its group, and order the groups: heavy ones first, largest first, then the rest."""
+    members: dict[str, list[pytest.Item]] = defaultdict(list)
+    for item in items:
+        group = group_of(item)
+        item.add_marker(pytest.mark.xdist_group(group))
+        members[group].append(item)
+
+    def weight(group: str) -> tuple[bool, int]:
+        heavy = any(item.get_closest_marker(marker) for item in members[group] for marker in HEAVY_MARKERS)
+        return (not heavy, -len(members[group]))
+
+    items[:] = [item for group in sorted(members, key=weight) for item in members[group]]
+
+
+_seconds: dict[str, float] = defaultdict(float)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add each phase's duration to its group's time (xdist's nodeids end in ``@group``)."""
+    nodeid = report.nodeid
+    group = nodeid.rsplit("@", 1)[1] if "@" in nodeid.rsplit("::", 1)[-1] else nodeid.split("::", 1)[0]
+    _seconds[group] += report.duration
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """Print the time per group (summed over its tests: the work one process did for it), and keep it for make bench."""
+    if not _seconds or hasattr(config, "workerinput"):
+        return
+    ranked = sorted(_seconds.items(), key=lambda entry: -entry[1])
+    terminalreporter.write_sep("=", "time per group (seconds of test time, summed)")
+    for group, seconds in ranked:
+        if seconds >= 1:
+            terminalreporter.write_line(f"{seconds:8.1f}  {group}")
+    terminalreporter.write_line(f"{sum(_seconds.values()):8.1f}  in all")
+    TIMES.parent.mkdir(exist_ok=True)
+    TIMES.write_text(json.dumps({group: round(seconds, 1) for group, seconds in ranked}, indent=1) + "\n")
