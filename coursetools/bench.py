@@ -157,7 +157,19 @@ def book_times() -> dict:
     return {"environment_seconds": environment, "chapter_execution_seconds": execution_seconds(output),
             "clean_book_seconds": clean,
             "clean_book_with_environment_seconds": environment + clean, "incremental_book_seconds": incremental,
+            "make_test_fast_seconds": timed(["make", "--no-print-directory", "test-fast"]),
             "make_test_seconds": timed(["make", "--no-print-directory", "test"])}
+
+
+TEST_TIMES = REPO / "_build" / "test-times.json"
+"""Where tests/conftest.py writes the last test run's time per group of tests."""
+
+
+def test_group_times() -> list[dict]:
+    """The last `make test`'s time per group (summed over its tests), largest first; empty when there is none."""
+    if not TEST_TIMES.exists():
+        return []
+    return [{"group": group, "seconds": seconds} for group, seconds in json.loads(TEST_TIMES.read_text()).items()]
 
 
 def benchmark(epochs: int = 2, batch_size: int = 256, device=None) -> TrainingHistory:
@@ -223,6 +235,8 @@ def table(results: dict) -> str:
         lines.append(f"| {row['what']} | {row['students_per_minute']:.1f} students per minute |")
     for key, value in results.get("book", {}).items():
         lines.append(f"| {key.replace('_', ' ')} | {'not reported' if value is None else f'{value:,.0f} s'} |")
+    for row in results.get("test_groups", []):
+        lines.append(f"| make test: {row['group']} | {row['seconds']:,.0f} s of test time |")
     return "\n".join(lines)
 
 
@@ -240,6 +254,7 @@ def run_all(book: bool, grading_copies: int) -> dict:
         results["grading"] = grading_throughput("ex01_mnist_data", grading_copies, [1, 2])
     if book:
         results["book"] = book_times()
+        results["test_groups"] = test_group_times()
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=1) + "\n")
     return results

@@ -39,3 +39,13 @@ def test_table_says_when_a_build_figure_was_not_reported():
                "book": {"chapter_execution_seconds": None, "clean_book_seconds": 700.4}}
     lines = bench.table(results).splitlines()
     assert lines[-2:] == ["| chapter execution seconds | not reported |", "| clean book seconds | 700 s |"]
+
+
+def test_test_group_times_are_read_largest_first_or_not_at_all(tmp_path, monkeypatch):
+    """Does the record of the test suite's groups keep the order tests/conftest.py wrote, and is it empty without a run?"""
+    times = tmp_path / "test-times.json"
+    monkeypatch.setattr(bench, "TEST_TIMES", times)
+    assert bench.test_group_times() == []
+    times.write_text('{"tests/grading/test_hostile.py": 900.5, "tests/unit/test_data.py": 3.0}')
+    assert bench.test_group_times() == [{"group": "tests/grading/test_hostile.py", "seconds": 900.5},
+                                        {"group": "tests/unit/test_data.py", "seconds": 3.0}]
