@@ -24,8 +24,8 @@ from aecourse.inspection import check_shape
 
 __all__ = [
     "MNIST_SHA256",
-    "MnistDataError",
     "PALETTE",
+    "MnistDataError",
     "check_shape",
     "device_name",
     "load_mnist",

@@ -55,7 +55,7 @@ def machine() -> dict:
         except metadata.PackageNotFoundError:
             versions[library] = None
     return {
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "cpu": cpu,
         "cores": usable_cores(),  # the cores this process could use (its affinity mask), not the whole machine's
         "torch_threads": torch.get_num_threads(),
@@ -120,7 +120,7 @@ def timed_with_output(command: list[str]) -> tuple[float, str]:
 
 def execution_seconds(build_output: str) -> float | None:
     """The seconds `python -m coursetools.execute` reported for running the chapters, from `make book`'s output."""
-    found = re.findall(r"^executed the chapters in (\d+) s", build_output, flags=re.M)
+    found = re.findall(r"^executed the chapters in (\d+) s", build_output, flags=re.MULTILINE)
     return float(found[-1]) if found else None
 
 

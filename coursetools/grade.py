@@ -64,7 +64,8 @@ def grade_all(arguments, submissions: list[Submission]) -> list[Submission]:
     graded: dict[str, Submission] = {}
     with tqdm(total=len(submissions), desc=f"grading {arguments.assignment}", unit="notebook", file=sys.stderr) as bar:
         if arguments.scheduler:
-            from distributed import Client, as_completed as dask_completed
+            from distributed import Client
+            from distributed import as_completed as dask_completed
 
             with Client(arguments.scheduler) as client:
                 futures = [client.submit(grade_submission, submission, limits, arguments.sandbox, pure=False)

@@ -30,7 +30,7 @@ def _check_keras_padding(padding: str) -> str:
     return padding
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def torch_layer(kind: str, k: int, p: int | str = 0, s: int | None = 1, output_padding: int = 0, d: int = 1):
     """One ``torch.nn`` layer with one channel: ``kind`` is ``"conv"``, ``"pool"`` or ``"transpose"``."""
     import torch
@@ -44,7 +44,7 @@ def torch_layer(kind: str, k: int, p: int | str = 0, s: int | None = 1, output_p
     raise ValueError(f'kind must be "conv", "pool" or "transpose"; found {kind!r}')
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def keras_layer(kind: str, k: int, padding: str | int = "valid", s: int | None = 1, output_padding=None, d: int = 1):
     """One ``keras.layers`` layer with one filter: ``kind`` is ``"conv"``, ``"pool"`` or ``"transpose"``.
 
@@ -90,13 +90,13 @@ def _keras_side(layer, i: int) -> int:
 # layer is built once per setting and run on every input size asked for.
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def torch_conv_output(i: int, k: int, p: int | str = 0, s: int = 1, d: int = 1) -> int:
     """Output side of ``torch.nn.Conv2d(1, 1, k, stride=s, padding=p, dilation=d)`` on an i × i input."""
     return _torch_side(torch_layer("conv", k, p, s, d=d), i)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def keras_conv_output(i: int, k: int, padding: str | int = "valid", s: int = 1, d: int = 1) -> int:
     """Output side of ``keras.layers.Conv2D(1, k, strides=s, padding=padding, dilation_rate=d)`` on i × i.
 
@@ -107,25 +107,25 @@ def keras_conv_output(i: int, k: int, padding: str | int = "valid", s: int = 1, 
     return _keras_side(keras_layer("conv", k, padding, s, d=d), i)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def torch_pool_output(i: int, k: int, p: int = 0, s: int | None = None) -> int:
     """Output side of ``torch.nn.MaxPool2d(k, stride=s, padding=p)`` (floor mode) on an i × i input."""
     return _torch_side(torch_layer("pool", k, p, s), i)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def keras_pool_output(i: int, k: int, padding: str = "valid", s: int | None = None) -> int:
     """Output side of ``keras.layers.MaxPooling2D(k, strides=s, padding=padding)`` on an i × i input."""
     return _keras_side(keras_layer("pool", k, _check_keras_padding(padding), s), i)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def torch_conv_transpose_output(i: int, k: int, p: int = 0, s: int = 1, output_padding: int = 0, d: int = 1) -> int:
     """Output side of ``torch.nn.ConvTranspose2d(1, 1, k, s, p, output_padding, dilation=d)`` on i × i."""
     return _torch_side(torch_layer("transpose", k, p, s, output_padding, d), i)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def keras_conv_transpose_output(
     i: int, k: int, padding: str = "valid", s: int = 1, output_padding: int | None = None, d: int = 1
 ) -> int:

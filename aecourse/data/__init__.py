@@ -11,9 +11,9 @@ from aecourse.data.mnist import MNIST_ENV_VAR, MNIST_SHA256, MnistDataError, loa
 
 __all__ = [
     "DATA_ENV_VAR",
-    "DataFileError",
     "MNIST_ENV_VAR",
     "MNIST_SHA256",
+    "DataFileError",
     "MnistDataError",
     "add_gaussian_noise",
     "add_masking_noise",

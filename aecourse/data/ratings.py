@@ -49,7 +49,7 @@ class Ratings:
         """The fraction of the user x item matrix that is observed."""
         return len(self) / (self.n_users * self.n_items)
 
-    def subset(self, chosen: np.ndarray) -> "Ratings":
+    def subset(self, chosen: np.ndarray) -> Ratings:
         """The ratings at the indices (or boolean mask) ``chosen``, in a matrix of the same size."""
         return Ratings(self.users[chosen], self.items[chosen], self.values[chosen], self.n_users, self.n_items)
 

@@ -30,7 +30,7 @@ def draw_autoencoder(axis, sizes: Sequence[int], title: str | None = None, refer
     tallest bar of every panel drawn beside this one, sets the vertical range,
     so that panels drawn with the same one share a scale.
     """
-    import matplotlib.patches as patches
+    from matplotlib import patches
 
     widths = layer_widths(sizes)
     code_index = len(sizes) - 1

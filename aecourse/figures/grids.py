@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from aecourse.figures.style import CELL_STYLES, INPUT_EDGE, OUTPUT_COLOUR, OUTPUT_EDGE, ZERO_EDGE, cell_kind, format_number
+from aecourse.figures.style import (
+    CELL_STYLES,
+    INPUT_EDGE,
+    OUTPUT_COLOUR,
+    OUTPUT_EDGE,
+    ZERO_EDGE,
+    cell_kind,
+    format_number,
+)
 
 
 def draw_grid(axes, values: np.ndarray, kinds: np.ndarray, title: str, colour: str, note: str = "", height: int = 0) -> None:

@@ -23,8 +23,8 @@ import copy
 import json
 import os
 import sys
-import warnings
 import tempfile
+import warnings
 from pathlib import Path
 
 import nbformat

@@ -15,7 +15,16 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursetools.grading.cells import CellKind, grade_id, is_solution, kind, max_score, nbgrader_metadata, points, source
+from coursetools.grading.cells import (
+    CellKind,
+    grade_id,
+    is_solution,
+    kind,
+    max_score,
+    nbgrader_metadata,
+    points,
+    source,
+)
 from coursetools.paths import exercise_notebook, solution_notebook
 
 

@@ -170,7 +170,7 @@ class SandboxedKernel:
         self.watchdog: Watchdog | None = None
         self.output_bytes = 0
 
-    def __enter__(self) -> "SandboxedKernel":
+    def __enter__(self) -> SandboxedKernel:
         sockets = self.work_dir / ".kernel"
         sockets.mkdir(parents=True, exist_ok=True)
         self.manager = _SandboxedKernelManager(transport="ipc", ip=str(sockets / "ipc"),

@@ -44,7 +44,7 @@ class PageWords:
 def _role_text(match: re.Match) -> str:
     """What a reader sees of a role: a link's own words, a term, or one word for a glued value or a citation."""
     role, content = match.groups()
-    explicit = re.match(r"^(.*?)\s*<[^<>]*>\s*$", content, flags=re.S)
+    explicit = re.match(r"^(.*?)\s*<[^<>]*>\s*$", content, flags=re.DOTALL)
     if explicit and role in ("ref", "numref", "term", "doc", "download"):
         return explicit.group(1)
     if role in ("term", "download"):
@@ -53,12 +53,12 @@ def _role_text(match: re.Match) -> str:
 
 
 def _words(text: str) -> int:
-    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.DOTALL)
     text = re.sub(r"\$[^$\n]+\$", " X ", text)  # an inline formula reads as a word
     text = ROLE.sub(_role_text, text)
     text = re.sub(r"`[^`\n]*`", " X ", text)  # so does an inline name from the code
     text = re.sub(r"\]\([^)]*\)", "]", text)
-    text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+    text = re.sub(r"<!--.*?-->", " ", text, flags=re.DOTALL)
     return len(WORD.findall(text))
 
 
@@ -225,7 +225,7 @@ def test_core_is_readable_in_one_sitting(path):
 def test_optional_sections_use_the_one_form(path):
     """Does every heading that calls itself optional or "going further" use the one form the counter recognises?"""
     headings = [line for line in outside_fences(read(path)) if re.match(r"^#{1,6} ", line)
-                and re.search(r"optional|going further", line, flags=re.I)]
+                and re.search(r"optional|going further", line, flags=re.IGNORECASE)]
     wrong = [heading for heading in headings if not GOING_FURTHER.match(heading)]
     assert not wrong, f"{path}: these headings mark optional material in another form: {wrong}"
 

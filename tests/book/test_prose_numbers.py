@@ -42,7 +42,7 @@ def prose(markdown: str) -> str:
         if fence is None or (fence[1] and not re.match(r"^\s*:[\w-]+:", line)):
             kept.append(line)
     text = "\n".join(kept)
-    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.DOTALL)
     text = re.sub(r"\$[^$\n]+\$", " ", text)
     text = re.sub(r"\{[\w:-]+\}`[^`]*`", " ", text)
     text = re.sub(r"`[^`\n]*`", " ", text)

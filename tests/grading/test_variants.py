@@ -132,7 +132,7 @@ def test_mutants_feedback_names_each_failed_check_and_no_hidden_line(assignment,
     questions = {grade_id(cell): source(cell).strip().splitlines()[0].strip('"').strip()
                  for cell in read_notebook(solution_notebook(assignment))["cells"] if is_grade(cell)}
     for failed in mutant["loses"]:
-        section = re.search(rf'<section class="failed" id="{failed}">(.*?)</section>', page, re.S)
+        section = re.search(rf'<section class="failed" id="{failed}">(.*?)</section>', page, re.DOTALL)
         assert section, f"the feedback page of {mutant['name']} has no section for the failed check {failed}"
         found = page_text(section.group(1).split('class="found">', 1)[-1]).replace("What it found:", "").strip()
         assert html.escape(questions[failed]) in section.group(1), f"{failed}: its question is missing"
