@@ -9,6 +9,7 @@ model of that framework is inspected.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from dataclasses import dataclass
 
@@ -50,7 +51,7 @@ def dense_parameter_count(widths) -> int:
     widths = list(widths)
     if len(widths) < 2 or any(int(width) != width or width < 1 for width in widths):
         raise ValueError(f"expected at least two positive integer layer widths; found {widths!r}")
-    return sum(n_in * n_out + n_out for n_in, n_out in zip(widths[:-1], widths[1:]))
+    return sum(n_in * n_out + n_out for n_in, n_out in itertools.pairwise(widths))
 
 
 def _size_formula(module, side: int) -> tuple[str, int | None]:
@@ -130,7 +131,7 @@ def format_layer_table(rows: list[LayerRow]) -> str:
     widths = [max(len(title), *(len(line[index]) for line in cells)) for index, (title, _) in enumerate(columns)]
 
     def line(values):
-        return "  ".join(v.rjust(w) if i == len(widths) - 1 else v.ljust(w) for i, (v, w) in enumerate(zip(values, widths)))
+        return "  ".join(v.rjust(w) if i == len(widths) - 1 else v.ljust(w) for i, (v, w) in enumerate(zip(values, widths, strict=True)))
 
     header = line([title for title, _ in columns])
     return "\n".join([header, "-" * len(header)] + [line(values).rstrip() for values in cells])
@@ -150,7 +151,7 @@ def compare_torch_keras(torch_model, keras_model, input_shape: tuple[int, ...]) 
             f"{[row.kind for row in torch_rows]} vs {[row.kind for row in keras_rows]}"
         )
     compared = []
-    for torch_row, keras_row in zip(torch_rows, keras_rows):
+    for torch_row, keras_row in zip(torch_rows, keras_rows, strict=True):
         keras_shape = keras_row.output_shape
         if len(keras_shape) == 4:
             keras_shape = (keras_shape[0], keras_shape[3], keras_shape[1], keras_shape[2])

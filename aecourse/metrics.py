@@ -154,7 +154,7 @@ def roc_auc(scores, labels) -> float:
     ranks = np.empty(len(scores))
     starts = np.flatnonzero(np.r_[True, sorted_scores[1:] != sorted_scores[:-1]])
     ends = np.r_[starts[1:], len(scores)]
-    for start, end in zip(starts, ends):
+    for start, end in zip(starts, ends, strict=True):
         ranks[order[start:end]] = (start + end + 1) / 2  # mid-rank of a run of ties, ranks counted from 1
     positives, negatives = int(labels.sum()), int((~labels).sum())
     u_statistic = ranks[labels].sum() - positives * (positives + 1) / 2

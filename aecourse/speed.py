@@ -47,7 +47,7 @@ def seconds_to_target(epoch_seconds, errors, target: float) -> float | None:
     """Training seconds until the first epoch whose error is at most ``target``; ``None`` if none reaches it."""
     if len(epoch_seconds) != len(errors):
         raise ValueError(f"expected one error per epoch; found {len(epoch_seconds)} epoch times and {len(errors)} errors")
-    for elapsed, error in zip(itertools.accumulate(epoch_seconds), errors):
+    for elapsed, error in zip(itertools.accumulate(epoch_seconds), errors, strict=True):
         if error <= target:
             return elapsed
     return None

@@ -124,7 +124,7 @@ def load_movielens(path: Path | None = None) -> Ratings:
             rows.append((user, item, rating))
     if not rows:
         raise RatingsFileError(f"{path} holds no ratings")
-    users, items, values = (np.array(column) for column in zip(*rows))
+    users, items, values = (np.array(column) for column in zip(*rows, strict=True))
     user_ids, user_index = np.unique(users, return_inverse=True)
     item_ids, item_index = np.unique(items, return_inverse=True)
     return Ratings(user_index, item_index, values.astype(np.float32), len(user_ids), len(item_ids))

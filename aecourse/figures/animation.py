@@ -204,7 +204,7 @@ class _Scene:
             cell.set_facecolor(OUTPUT_COLOUR if written else "white")
             if self.output_values is not None:
                 self.output_text[r, c].set_text(format_number(self.output_values[r, c]) if written else "")
-        for (r, c), fill, outline in zip(layout.footprint(row, column), self.footprint, self.outlines):
+        for (r, c), fill, outline in zip(layout.footprint(row, column), self.footprint, self.outlines, strict=True):
             fill.set_xy((c, r))
             outline.set_xy((c, r))
         top = layout.active_start + row * layout.stride

@@ -17,7 +17,7 @@ def plot_codes(panels: dict[str, np.ndarray], labels: np.ndarray):
 
     labels = np.asarray(labels)
     fig, axes = plt.subplots(1, len(panels), figsize=(4.4 * len(panels), 4.2), squeeze=False)
-    for axis, (title, codes) in zip(axes[0], panels.items()):
+    for axis, (title, codes) in zip(axes[0], panels.items(), strict=True):
         codes = np.asarray(codes)
         if codes.ndim != 2 or codes.shape[1] != 2 or len(codes) != len(labels):
             raise ValueError(f"expected ({len(labels)}, 2) codes for {title!r}; found shape {codes.shape}")
@@ -38,7 +38,7 @@ def plot_error_by_code_size(code_sizes, errors: dict[str, list[float]]):
     fig, axis = plt.subplots(figsize=(5.6, 3.8))
     colours = [PALETTE[name] for name in ("black", "sky", "blue", "orange", "vermillion")]
     markers = ["o", "s", "^", "D", "v"]
-    for (name, values), colour, marker in zip(errors.items(), colours, markers):
+    for (name, values), colour, marker in zip(errors.items(), colours, markers, strict=False):
         axis.plot(code_sizes, values, marker=marker, color=colour, label=name)
     axis.set(xscale="log", yscale="log", xlabel="code size (numbers per image)", ylabel="test MSE")
     axis.set_xticks(list(code_sizes), [str(size) for size in code_sizes])

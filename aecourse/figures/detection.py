@@ -16,7 +16,7 @@ def plot_roc(curves: dict[str, tuple[np.ndarray, np.ndarray]], marker: tuple[flo
 
     fig, axis = plt.subplots(figsize=(4.6, 4.2))
     colours = [PALETTE[name] for name in ("blue", "orange", "green", "purple")]
-    for (label, (false_positive_rate, true_positive_rate)), colour in zip(curves.items(), colours):
+    for (label, (false_positive_rate, true_positive_rate)), colour in zip(curves.items(), colours, strict=False):
         axis.plot(false_positive_rate, true_positive_rate, color=colour, label=label)
     axis.plot([0, 1], [0, 1], color="grey", linestyle=":", label="chance")
     if marker is not None:

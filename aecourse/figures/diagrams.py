@@ -50,7 +50,7 @@ def draw_autoencoder(axis, sizes: Sequence[int], title: str | None = None, refer
         fill = _ENCODER_FILL if index < code_index else _DECODER_FILL
         axis.add_patch(patches.Polygon(corners, closed=True, facecolor=fill, edgecolor="none", zorder=1))
 
-    for index, (width, height, colour) in enumerate(zip(widths, heights, colours)):
+    for index, (width, height, colour) in enumerate(zip(widths, heights, colours, strict=True)):
         axis.add_patch(
             patches.Rectangle(
                 (index - bar_width / 2, -height / 2), bar_width, height, facecolor=colour, edgecolor="black", zorder=2
@@ -94,7 +94,7 @@ def architecture_figure(panels: Sequence[tuple[Sequence[int], str]], reference_s
         1, len(panels), figsize=(1.25 * sum(columns), 4.0), gridspec_kw={"width_ratios": columns}, squeeze=False
     )
     tallest = 3.0 * np.sqrt(max(max(layer_widths(sizes)) for sizes, _ in panels) / reference_size)
-    for axis, (sizes, title) in zip(axes[0], panels):
+    for axis, (sizes, title) in zip(axes[0], panels, strict=True):
         draw_autoencoder(axis, sizes, title=title, reference_size=reference_size, tallest=tallest)
     figure.tight_layout()
     return figure

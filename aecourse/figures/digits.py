@@ -69,7 +69,7 @@ def show_rows(rows: dict[str, np.ndarray], n: int = 10, title: str | None = None
     batches = [as_images(rows[label])[:n] for label in labels]
     count = min(len(batch) for batch in batches)
     fig, axes = plt.subplots(len(labels), count, figsize=(count * 1.0, len(labels) * 1.15), squeeze=False)
-    for row, (label, batch, colour) in enumerate(zip(labels, batches, ROW_COLOURS)):
+    for row, (label, batch, colour) in enumerate(zip(labels, batches, ROW_COLOURS, strict=False)):
         for column in range(count):
             axes[row, column].imshow(batch[column], cmap="gray_r", vmin=0, vmax=1)
             _frame(axes[row, column], colour if framed else "none")
@@ -97,7 +97,7 @@ def show_images(images: list[np.ndarray], titles: list[str], colours: list[str])
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(1, len(images), figsize=(2.6 * len(images), 2.9), squeeze=False)
-    for axis, image, title, colour in zip(axes[0], images, titles, colours):
+    for axis, image, title, colour in zip(axes[0], images, titles, colours, strict=True):
         axis.imshow(image, cmap="gray_r")
         axis.set_title(title, fontsize=10, color=colour, fontweight="bold")
         _frame(axis, colour)

@@ -93,7 +93,7 @@ def draw_recipe(x: np.ndarray, kernel: np.ndarray, stride: int, padding: int, ou
          f"+ output_padding {output_padding} bottom/right" if output_padding else ""),
         ("3. output", OUTPUT_EDGE, "stride-1 conv, flipped kernel"),
     ]
-    for axis, (values, kinds), (title, colour, note) in zip(axes, panels, titles):
+    for axis, (values, kinds), (title, colour, note) in zip(axes, panels, titles, strict=True):
         draw_grid(axis, values, kinds, title, colour, note, height=max(widths) + 1)
     figure.tight_layout()
     return figure
@@ -109,7 +109,7 @@ def draw_overlap_counts(cases: list[tuple[int, int, np.ndarray]], input_size: in
                                 gridspec_kw={"width_ratios": [0.6] + [1] * len(cases)})
     ones = np.ones((input_size, input_size))
     draw_grid(axes[0], ones, np.full(ones.shape, "input", dtype=object), "input", INPUT_EDGE, "all ones")
-    for axis, (kernel_size, stride, counts) in zip(axes[1:], cases):
+    for axis, (kernel_size, stride, counts) in zip(axes[1:], cases, strict=True):
         axis.imshow(counts, cmap=colours, vmin=0, vmax=counts.max())
         for (row, column), value in np.ndenumerate(counts):
             axis.text(column, row, f"{value:.0f}", ha="center", va="center", fontsize=7)

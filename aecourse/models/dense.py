@@ -10,6 +10,7 @@ same widths.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -58,7 +59,7 @@ def build_dense_keras(sizes: Sequence[int] = CLASSIC_SIZES):
     names += [f"decoder_{n}" for n in range(1, code_index)] + ["reconstruction"]
     layers = [
         keras.layers.Dense(width, activation="sigmoid" if name == "reconstruction" else "relu", name=name)
-        for width, name in zip(widths[1:], names)
+        for width, name in zip(widths[1:], names, strict=True)
     ]
     inputs = keras.Input(shape=(widths[0],), name="image")
     code = call_in_turn(layers[:code_index], inputs)
@@ -79,7 +80,7 @@ def call_in_turn(layers, tensor):
 def linear_stack(widths: Sequence[int], last_activation: nn.Module) -> list[nn.Module]:
     """``nn.Linear`` layers through ``widths``, each followed by a ReLU except the last, followed by ``last_activation``."""
     modules: list[nn.Module] = []
-    for width_in, width_out in zip(widths[:-1], widths[1:]):
+    for width_in, width_out in itertools.pairwise(widths):
         modules += [nn.Linear(width_in, width_out), nn.ReLU()]
     modules[-1] = last_activation
     return modules

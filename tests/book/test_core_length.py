@@ -129,7 +129,7 @@ def going_further_sections(markdown: str) -> list[tuple[str, str]]:
     lines = _strip_front_matter(markdown).splitlines()
     headings = [number for number, line in enumerate(outside_fences(markdown)) if line.startswith("## ")]
     return [(lines[start], "\n".join(lines[start + 1 : end]))
-            for start, end in zip(headings, headings[1:] + [len(lines)]) if GOING_FURTHER.match(lines[start])]
+            for start, end in zip(headings, headings[1:] + [len(lines)], strict=True) if GOING_FURTHER.match(lines[start])]
 
 
 def read(path) -> str:

@@ -39,6 +39,7 @@ def test_torch_twin_is_initialised_as_keras():
     for glorot, own in zip(
         [m for m in twin.modules() if isinstance(m, torch.nn.Linear)],
         [m for m in default.modules() if isinstance(m, torch.nn.Linear)],
+        strict=True,
     ):
         limit = dense.glorot_limit(glorot.in_features, glorot.out_features)
         assert glorot.weight.abs().max() <= limit and not glorot.bias.any()

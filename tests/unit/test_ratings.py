@@ -21,7 +21,7 @@ def test_generated_ratings_look_like_movielens(generated):
     assert np.allclose(shares, rating_data.STAR_SHARES, atol=0.005)
     per_user = np.bincount(generated.users, minlength=generated.n_users)
     assert per_user.min() >= 20
-    pairs = set(zip(generated.users.tolist(), generated.items.tolist()))
+    pairs = set(zip(generated.users.tolist(), generated.items.tolist(), strict=True))
     assert len(pairs) == len(generated)
 
 
@@ -36,7 +36,7 @@ def test_split_keeps_every_rating_once(generated):
     """Does the split hold out a tenth of the ratings and keep the rest, with no rating in both?"""
     train, test = rating_data.split_ratings(generated, 0.1, seed=0)
     assert len(train) + len(test) == len(generated) and abs(len(test) - 0.1 * len(generated)) <= 1
-    keys = lambda r: set(zip(r.users.tolist(), r.items.tolist()))
+    keys = lambda r: set(zip(r.users.tolist(), r.items.tolist(), strict=True))
     assert not keys(train) & keys(test)
 
 
