@@ -111,8 +111,11 @@ def _zeros_on(tensor: torch.Tensor, device) -> torch.Tensor:
 
 def _read_patches(reads: _Reads) -> list[tuple[object, str, object]]:
     """Replacements of the methods that read a number out of a tensor: (owner, name, replacement) triples."""
-    return [(torch.Tensor, name, lambda tensor, *args, _original=getattr(torch.Tensor, name): reads.read(_original, tensor, *args))
-            for name in _READS]
+
+    def reading(original):
+        return lambda tensor, *args: reads.read(original, tensor, *args)
+
+    return [(torch.Tensor, name, reading(getattr(torch.Tensor, name))) for name in _READS]
 
 
 def _patches(reads: _Reads, on_copy: Callable[[str, torch.device], None]) -> list[tuple[object, str, object]]:

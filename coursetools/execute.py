@@ -118,7 +118,7 @@ def create_cache(cache_path: Path = CACHE) -> None:
     from jupyter_cache import get_cache
 
     cache_path.mkdir(parents=True, exist_ok=True)
-    get_cache(str(cache_path)).db  # the property creates the database and its tables
+    _ = get_cache(str(cache_path)).db  # the property creates the database and its tables
 
 
 def execute(path: Path, timeout: int, environment: dict[str, str] | None = None,

@@ -26,7 +26,9 @@ def check_images(images) -> np.ndarray:
 def check_level(value, name: str, upper: float = math.inf) -> float:
     """``value`` as a float in [0, upper], or a ValueError that names ``name``, the bounds and the value found."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"expected {name} to be a number; found {value!r} of type {type(value).__name__}")
+        raise ValueError(  # noqa: TRY004 -- one exception type for every bad level, so callers catch one
+            f"expected {name} to be a number; found {value!r} of type {type(value).__name__}"
+        )
     if not (math.isfinite(value) and 0 <= value <= upper):
         bounds = f"between 0 and {upper:g}" if math.isfinite(upper) else "a finite number >= 0"
         raise ValueError(f"expected {name} {bounds}; found {value!r}")

@@ -135,7 +135,7 @@ def split_ratings(ratings: Ratings, test_fraction: float = 0.1, seed: int = 0) -
     if not 0 < test_fraction < 1:
         raise ValueError(f"expected a test fraction between 0 and 1; found {test_fraction}")
     order = np.random.default_rng(seed).permutation(len(ratings))
-    cut = int(round(len(ratings) * test_fraction))
+    cut = round(len(ratings) * test_fraction)
     return ratings.subset(np.sort(order[cut:])), ratings.subset(np.sort(order[:cut]))
 
 

@@ -11,7 +11,7 @@ def as_images(images) -> np.ndarray:
     """``images`` as an (n, h, w) array; accepts (n, h, w), (n, 1, h, w) and flattened square (n, h*w)."""
     array = np.asarray(images)
     if array.ndim == 2:
-        side = int(round(np.sqrt(array.shape[1])))
+        side = round(np.sqrt(array.shape[1]))
         if side * side != array.shape[1]:
             raise ValueError(
                 f"expected images of shape (n, h, w) or flattened square images (n, h*w); found {array.shape}"

@@ -28,11 +28,11 @@ ZERO_EDGE = "#7F7F7F"
 CROPPED_FILL = "#E6E6E6"
 
 CELL_STYLES = {
-    "input": dict(facecolor=INPUT_COLOUR, edgecolor=INPUT_EDGE, linewidth=1),
-    "output": dict(facecolor=OUTPUT_COLOUR, edgecolor=OUTPUT_EDGE, linewidth=1),
-    "padding": dict(facecolor="white", edgecolor=ZERO_EDGE, hatch="///", linestyle="--", linewidth=0.8),
-    "inserted": dict(facecolor="white", edgecolor=ZERO_EDGE, hatch="...", linestyle=":", linewidth=0.8),
-    "cropped": dict(facecolor=CROPPED_FILL, edgecolor=ZERO_EDGE, hatch="xx", linewidth=0.5),
+    "input": {"facecolor": INPUT_COLOUR, "edgecolor": INPUT_EDGE, "linewidth": 1},
+    "output": {"facecolor": OUTPUT_COLOUR, "edgecolor": OUTPUT_EDGE, "linewidth": 1},
+    "padding": {"facecolor": "white", "edgecolor": ZERO_EDGE, "hatch": "///", "linestyle": "--", "linewidth": 0.8},
+    "inserted": {"facecolor": "white", "edgecolor": ZERO_EDGE, "hatch": "...", "linestyle": ":", "linewidth": 0.8},
+    "cropped": {"facecolor": CROPPED_FILL, "edgecolor": ZERO_EDGE, "hatch": "xx", "linewidth": 0.5},
 }
 """Keyword arguments of ``matplotlib.patches.Rectangle`` for each kind of grid cell."""
 

@@ -107,8 +107,8 @@ section.failed{{border-left:.3em solid #a33c00;padding-left:1em;margin:1em 0}}</
 
 def log_text(submission: Submission) -> str:
     """A plain-text log of one student's grading: status, repairs, every cell's result, error and seconds."""
-    lines = [f"{submission.assignment} / {submission.student}: {submission.score:g}/{submission.max_score:g}, "
-             f"{submission.status}: {submission.note}", f"seconds: {submission.seconds:.1f}"]
+    lines = [(f"{submission.assignment} / {submission.student}: {submission.score:g}/{submission.max_score:g}, "
+              f"{submission.status}: {submission.note}"), f"seconds: {submission.seconds:.1f}"]
     lines += [f"repair: {repair}" for repair in submission.repairs]
     for cell in submission.run.cells if submission.run is not None else []:
         execution = cell.execution

@@ -21,8 +21,10 @@ import re
 import shutil
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 from jupyter_client import KernelManager
 
@@ -132,7 +134,7 @@ def raising_line(traceback: list[str]) -> str:
 class _SandboxedKernelManager(KernelManager):
     """A kernel manager that starts ipykernel behind a prefix (bubblewrap, cgroups) with a fixed command line."""
 
-    prefix: list[str] = []
+    prefix: Sequence[str] = ()
 
     def format_kernel_cmd(self, extra_arguments=None):
         return [*self.prefix, sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file,
@@ -170,7 +172,7 @@ class SandboxedKernel:
         self.watchdog: Watchdog | None = None
         self.output_bytes = 0
 
-    def __enter__(self) -> SandboxedKernel:
+    def __enter__(self) -> Self:
         sockets = self.work_dir / ".kernel"
         sockets.mkdir(parents=True, exist_ok=True)
         self.manager = _SandboxedKernelManager(transport="ipc", ip=str(sockets / "ipc"),

@@ -8,6 +8,7 @@ import importlib.util
 import json
 import sys
 import threading
+from pathlib import Path
 
 import numpy
 import pytest
@@ -44,7 +45,7 @@ def findings_now(watcher, snapshot: dict, protected: dict | None = None) -> list
 
 def test_the_kernel_side_imports_only_the_standard_library():
     """Does the code sent into the kernel import nothing but the standard library (the sandbox has nothing else of the grader)?"""
-    tree = ast.parse(open(kernel_guard.__file__).read())
+    tree = ast.parse(Path(kernel_guard.__file__).read_text())
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert imported <= sys.stdlib_module_names, imported - sys.stdlib_module_names
@@ -53,7 +54,7 @@ def test_the_kernel_side_imports_only_the_standard_library():
 def test_kernel_code_defines_one_guard_from_the_modules_source(shell):
     """Does the code sent to the kernel bind one KernelGuard to the chosen name, and add nothing else to the notebook's names?"""
     namespace = {"get_ipython": lambda: shell}
-    exec(guard.kernel_code("_grader_0123"), namespace)
+    exec(guard.kernel_code("_grader_0123"), namespace)  # noqa: S102 -- the grader's own code, as the kernel runs it
     added = set(namespace) - {"get_ipython", "__builtins__"}
     assert added == {"_grader_0123"} and type(namespace["_grader_0123"]).__name__ == "KernelGuard"
     assert namespace["_grader_0123"].shell is shell

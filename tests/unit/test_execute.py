@@ -74,7 +74,7 @@ def test_the_cell_timeout_is_the_books_own(book):
 def test_a_chapter_runs_once_and_is_then_served_from_the_cache(book):
     """Does a chapter run and get stored, and does a second call find it in the cache without running it?"""
     cache = book / "cache"
-    path, seconds, error = execute.execute(book / "intro.md", 60, cache_path=cache)
+    _, seconds, error = execute.execute(book / "intro.md", 60, cache_path=cache)
     assert error is None and seconds > 0
     assert execute.execute(book / "intro.md", 60, cache_path=cache) == (book / "intro.md", 0.0, None)
 
