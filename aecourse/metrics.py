@@ -71,7 +71,8 @@ def orthonormal_basis(matrix) -> np.ndarray:
 
 
 def pca_subspace(x, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(mean, basis)``: the mean of the rows of x (n_samples x n_features) and an n_features x k orthonormal basis of its top-k principal subspace."""
+    """``(mean, basis)``: the mean of the rows of x (n_samples x n_features) and an n_features x k orthonormal basis of
+    its top-k principal subspace."""
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2 or not 1 <= k <= min(x.shape):
         raise ValueError(f"expected an (n_samples, n_features) array and 1 <= k <= {min(x.shape) if x.ndim == 2 else '?'}; "
@@ -162,7 +163,8 @@ def roc_auc(scores, labels) -> float:
 
 
 def roc_curve(scores, labels) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(false_positive_rate, true_positive_rate, thresholds)``: flagging every score >= a threshold, for each distinct score.
+    """``(false_positive_rate, true_positive_rate, thresholds)``: flagging every score >= a threshold, for each distinct
+    score.
 
     The curve starts at (0, 0) (threshold +inf) and ends at (1, 1).
     """
@@ -188,7 +190,8 @@ def percentile_threshold(errors, percentile: float) -> float:
 
 @dataclass(frozen=True)
 class DetectionCounts:
-    """A detector's confusion matrix at one threshold: anomalies flagged (tp) or missed (fn), normals flagged (fp) or kept (tn)."""
+    """A detector's confusion matrix at one threshold: anomalies flagged (tp) or missed (fn), normals flagged (fp) or
+    kept (tn)."""
 
     true_positives: int
     false_positives: int

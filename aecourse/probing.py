@@ -313,7 +313,8 @@ class ForwardParts:
 
 
 def forward_parts(model: nn.Module, images: torch.Tensor, layer_type: type[nn.Module]) -> ForwardParts:
-    """Run ``images`` through ``model`` and through its encoder and decoder; keep its last ``layer_type`` layer's output."""
+    """Run ``images`` through ``model`` and through its encoder and decoder; keep its last ``layer_type`` layer's
+    output."""
     last = [module for module in model.modules() if isinstance(module, layer_type)][-1]
     seen = []
     handle = last.register_forward_hook(lambda module, inputs, output: seen.append(output.clone()))

@@ -1,4 +1,5 @@
-"""Measuring speed: the arithmetic a training step costs, the rate the hardware multiplies matrices at, time to a target.
+"""Measuring speed: the arithmetic a training step costs, the rate the hardware multiplies matrices at, time to a
+target.
 
 A training loop can be judged against a floor: the floating-point operations
 an epoch needs (as PyTorch counts them) divided by the rate at which the same

@@ -25,7 +25,8 @@ from aecourse.devices import device_name, synchronize
 
 @dataclass
 class TrainingHistory:
-    """What a training run measured, per epoch: mean training loss, validation MSE (if asked for), seconds, final learning rate."""
+    """What a training run measured, per epoch: mean training loss, validation MSE (if asked for), seconds, final
+    learning rate."""
 
     device: str
     losses: list[float] = field(default_factory=list)
@@ -35,7 +36,8 @@ class TrainingHistory:
 
 
 def masked_mse(output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
-    """Mean squared error between ``output`` and ``target``, over the entries where ``mask`` is 1 (all when ``None``)."""
+    """Mean squared error between ``output`` and ``target``, over the entries where ``mask`` is 1 (all when
+    ``None``)."""
     squared_error = (output - target) ** 2
     if mask is None:
         return squared_error.mean()
@@ -229,7 +231,8 @@ def reconstruction_mse(model: nn.Module, images, device, batch_size: int = 1000)
 
 
 class EpochRecord:
-    """For a Keras ``fit``: one short line per epoch, its seconds, and predictions on chosen inputs after chosen epochs."""
+    """For a Keras ``fit``: one short line per epoch, its seconds, and predictions on chosen inputs after chosen
+    epochs."""
 
     def __init__(self, snapshot_inputs: np.ndarray | None = None, snapshot_epochs: tuple[int, ...] = ()):
         self.snapshot_inputs = snapshot_inputs

@@ -1,7 +1,8 @@
 """Measurements that print numbers: training speed against the hardware's floor, grading time, and build time.
 
     python -m coursetools.bench                 # machine, matrix-product rate, training speed, autograde per assignment
-    python -m coursetools.bench --book          # also the environment's creation, a clean and an incremental book build, and make test (long)
+    python -m coursetools.bench --book          # also the environment's creation, a clean and an incremental book
+                                                # build, and make test (long)
     python -m coursetools.bench training [--epochs N] [--batch-size B] [--device cpu|cuda]
     python -m coursetools.bench grading [--assignment ID] [--copies N] [--workers 1 2]
 
@@ -73,7 +74,8 @@ MODELS = {
 
 
 def training_speed(device, rate: float, epochs: int = 2) -> list[dict]:
-    """Seconds per epoch (the median of ``epochs``), images per second, and the FLOP floor of each model on ``device``."""
+    """Seconds per epoch (the median of ``epochs``), images per second, and the FLOP floor of each model on
+    ``device``."""
     x_train, _ = mnist_tensors()
     rows = []
     for name, (build, batch_size) in MODELS.items():
@@ -125,7 +127,8 @@ def execution_seconds(build_output: str) -> float | None:
 
 
 def environment_seconds() -> float:
-    """Seconds to create the course's environment as `make` does: a new virtual environment, requirements.txt, the package.
+    """Seconds to create the course's environment as `make` does: a new virtual environment, requirements.txt, the
+    package.
 
     It is made in a temporary folder, so the environment this runs in stays; pip's download cache is used as found.
     """
@@ -142,7 +145,8 @@ def environment_seconds() -> float:
 
 
 def book_times() -> dict:
-    """The environment's creation, a clean `make book` (environment kept), a rebuild after a one-word prose edit, and `make test`."""
+    """The environment's creation, a clean `make book` (environment kept), a rebuild after a one-word prose edit, and
+    `make test`."""
     environment = environment_seconds()
     shutil.rmtree(REPO / "_build", ignore_errors=True)
     clean, output = timed_with_output(["make", "--no-print-directory", "book"])
@@ -226,7 +230,8 @@ def table(results: dict) -> str:
     lines.append(f"| machine | {about['cpu']}, {about['cores']} cores; GPU: {about['gpu'] or 'none'}; {about['date']} |")
     lines.append(f"| fp32 matrix products (CPU) | {results['matmul_flop_per_second'] / 1e9:,.0f} GFLOP/s |")
     for row in results["training"]:
-        lines.append(f"| {row['model']}, {row['device']}, batch {row['batch_size']} | {row['seconds_per_epoch']:.2f} s per epoch, "
+        lines.append(f"| {row['model']}, {row['device']}, batch {row['batch_size']} | "
+                     f"{row['seconds_per_epoch']:.2f} s per epoch, "
                      f"{row['images_per_second']:,.0f} images/s; {row['flop_per_epoch'] / 1e9:,.1f} GFLOP per epoch, "
                      f"floor {row['floor_seconds']:.2f} s ({row['share_of_floor']:.0%} of it reached) |")
     for row in results.get("autograde", []):

@@ -97,7 +97,8 @@ def check_chapter_model(device, epochs: int = CHAPTER_EPOCHS, threshold: float =
 
 
 def run_notebook_cells(path) -> tuple[dict, dict[str, float]]:
-    """Execute every code cell of a notebook in order, in one namespace; return it and each cell's seconds by grade_id."""
+    """Execute every code cell of a notebook in order, in one namespace; return it and each cell's seconds by
+    grade_id."""
     notebook = json.loads(path.read_text())
     namespace: dict = {"__name__": "__main__"}
     seconds: dict[str, float] = {}

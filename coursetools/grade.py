@@ -56,7 +56,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def grade_all(arguments, submissions: list[Submission]) -> list[Submission]:
-    """Every submission planned, run and scored, by a thread pool here or by a Dask cluster, with a progress bar; in order."""
+    """Every submission planned, run and scored, by a thread pool here or by a Dask cluster, with a progress bar; in
+    order."""
     from tqdm import tqdm
 
     limits = Limits(arguments.cell_timeout, arguments.notebook_timeout, int(arguments.memory * 2**30),
@@ -134,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     recorded = arguments.no_gradebook or record_in_gradebook(arguments, graded)
     reports.write_csv(arguments.out / "grades.csv", graded)
     print(reports.summary(graded, seconds))
-    print(f"grades: {arguments.out / 'grades.csv'}; feedback pages: {arguments.out / 'feedback'}; logs: {arguments.out / 'logs'}")
+    print(f"grades: {arguments.out / 'grades.csv'}; feedback pages: {arguments.out / 'feedback'}; "
+          f"logs: {arguments.out / 'logs'}")
     return 0 if recorded else 1
 
 

@@ -34,7 +34,8 @@ def package_folder() -> Path:
 
 
 def data_dir(start: Path | None = None) -> Path:
-    """The course's data folder: ``$AECOURSE_DATA``, the installed package's copy, or the nearest ``data/`` above ``start``.
+    """The course's data folder: ``$AECOURSE_DATA``, the installed package's copy, or the nearest ``data/`` above
+    ``start``.
 
     ``start`` defaults to the current directory. Raises ``FileNotFoundError``
     that lists the folders looked in and the ways to provide the data.
@@ -88,7 +89,8 @@ def verify_file(
     found_size = path.stat().st_size
     if found_size != size:
         raise error(
-            f"{name} file {path} is truncated or not the course's file: expected {size:,} bytes, found {found_size:,} bytes."
+            f"{name} file {path} is truncated or not the course's file: "
+            f"expected {size:,} bytes, found {found_size:,} bytes."
         )
     found = sha256(path)
     if found != digest:

@@ -1,4 +1,5 @@
-"""MNIST from the course's own copy (``data/mnist.npz`` of the repository, inside the package of a wheel), never from the network."""
+"""MNIST from the course's own copy (``data/mnist.npz`` of the repository, inside the package of a wheel), never from
+the network."""
 
 from __future__ import annotations
 

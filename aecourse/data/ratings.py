@@ -24,7 +24,8 @@ STAR_SHARES = (0.061, 0.114, 0.271, 0.342, 0.212)
 GENERATED_RANK = 8
 """The number of latent tastes behind the generated ratings (the default ``rank`` of :func:`synthetic_ratings`)."""
 USER_BIAS_SCALE, ITEM_BIAS_SCALE, NOISE_SCALE = 0.25, 0.4, 0.8
-"""Standard deviations of the user and item biases and of the noise, against 1 for the taste term, before banding into stars."""
+"""Standard deviations of the user and item biases and of the noise, against 1 for the taste term, before banding
+into stars."""
 
 
 class RatingsFileError(ValueError):
@@ -100,7 +101,8 @@ def movielens_path() -> Path:
 
 
 def load_movielens(path: Path | None = None) -> Ratings:
-    """Read ``u.data`` (user, item, rating, time; tab-separated) or ``ratings.dat`` (``::``-separated) into :class:`Ratings`.
+    """Read ``u.data`` (user, item, rating, time; tab-separated) or ``ratings.dat`` (``::``-separated) into
+    :class:`Ratings`.
 
     User and item ids are renumbered from 0 in increasing order of their ids.
     Raises :class:`RatingsFileError` naming the line of any malformed row.
@@ -119,7 +121,8 @@ def load_movielens(path: Path | None = None) -> Ratings:
             except (ValueError, IndexError):
                 raise RatingsFileError(
                     f"{path}, line {number}: expected 'user item rating timestamp' (tab-separated, as in u.data) or "
-                    f"'user::item::rating::timestamp' (as in ratings.dat) with a rating from 1 to 5; found {line.strip()!r}"
+                    f"'user::item::rating::timestamp' (as in ratings.dat) with a rating from 1 to 5; "
+                    f"found {line.strip()!r}"
                 ) from None
             rows.append((user, item, rating))
     if not rows:

@@ -112,7 +112,8 @@ def _figure_and_axes(layout: ConvolutionLayout, title: str | None):
 
 
 def _draw_input(axes, layout: ConvolutionLayout, values, font: int) -> None:
-    """The grid the kernel slides over: input pixels (with their values, if given), padding, inserted zeros, cropped cells."""
+    """The grid the kernel slides over: input pixels (with their values, if given), padding, inserted zeros, cropped
+    cells."""
     from matplotlib.patches import Rectangle
 
     n = layout.drawn_size

@@ -12,7 +12,8 @@ CLASS_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7
 
 
 def plot_codes(panels: dict[str, np.ndarray], labels: np.ndarray):
-    """One scatter plot per entry of ``panels`` (title → (n, 2) codes), each point coloured by its label; return the figure."""
+    """One scatter plot per entry of ``panels`` (title → (n, 2) codes), each point coloured by its label; return the
+    figure."""
     import matplotlib.pyplot as plt
 
     labels = np.asarray(labels)

@@ -1,4 +1,5 @@
-"""Autoencoder architectures drawn as bars, one bar per layer, its height growing with the square root of the layer's width.
+"""Autoencoder architectures drawn as bars, one bar per layer, its height growing with the square root of the layer's
+width.
 
 The widths are those of :mod:`aecourse.models.dense`: ``sizes`` from the input
 to the code, mirrored by the decoder, so a figure drawn from the same ``sizes``
@@ -21,7 +22,8 @@ _HIDDEN_COLOUR = "#999999"
 
 def draw_autoencoder(axis, sizes: Sequence[int], title: str | None = None, reference_size: int = 784,
                      tallest: float | None = None) -> None:
-    """Draw one autoencoder on ``axis``, its layers as bars of one width whose height grows with the square root of their width.
+    """Draw one autoencoder on ``axis``, its layers as bars of one width whose height grows with the square root of
+    their width.
 
     ``sizes`` lists the widths from the input to the code; the decoder mirrors
     them. The input is blue, the code green, the output vermillion, the hidden

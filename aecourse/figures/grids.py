@@ -100,7 +100,8 @@ def draw_recipe(x: np.ndarray, kernel: np.ndarray, stride: int, padding: int, ou
 
 
 def draw_overlap_counts(cases: list[tuple[int, int, np.ndarray]], input_size: int):
-    """Checkerboard figure: an all-ones input (blue) and, per (kernel_size, stride, counts) case, the output (orange)."""
+    """Checkerboard figure: an all-ones input (blue) and, per (kernel_size, stride, counts) case, the output
+    (orange)."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import LinearSegmentedColormap
 

@@ -47,7 +47,8 @@ _KIND_PRECEDENCE = ("cropped", "padding", "inserted", "input")
 
 
 def cell_kind(row_kind: str, column_kind: str) -> str:
-    """Kind of the cell where a row of one kind crosses a column of another: cropped, then padding, then inserted wins."""
+    """Kind of the cell where a row of one kind crosses a column of another: cropped, then padding, then inserted
+    wins."""
     pair = {row_kind, column_kind}
     return next(kind for kind in _KIND_PRECEDENCE if kind in pair)
 

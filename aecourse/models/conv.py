@@ -1,4 +1,5 @@
-"""The convolutional autoencoder for MNIST in PyTorch and its Keras twin, and the keras.io denoiser with its PyTorch twin.
+"""The convolutional autoencoder for MNIST in PyTorch and its Keras twin, and the keras.io denoiser with its PyTorch
+twin.
 
 The PyTorch model runs on whatever device it is moved to; training is
 :func:`aecourse.training.train_autoencoder`. Keras is imported only by the

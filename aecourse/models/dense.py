@@ -78,7 +78,8 @@ def call_in_turn(layers, tensor):
 
 
 def linear_stack(widths: Sequence[int], last_activation: nn.Module) -> list[nn.Module]:
-    """``nn.Linear`` layers through ``widths``, each followed by a ReLU except the last, followed by ``last_activation``."""
+    """``nn.Linear`` layers through ``widths``, each followed by a ReLU except the last, followed by
+    ``last_activation``."""
     modules: list[nn.Module] = []
     for width_in, width_out in itertools.pairwise(widths):
         modules += [nn.Linear(width_in, width_out), nn.ReLU()]

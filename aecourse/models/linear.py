@@ -33,7 +33,8 @@ def linear_autoencoder_gradients(covariance, encoder_weights, decoder_weights) -
 
 
 class LinearAutoencoder(nn.Module):
-    """``encoder`` = one ``nn.Linear(n_inputs, code_size)``, ``decoder`` = one ``nn.Linear(code_size, n_inputs)``, no activation.
+    """``encoder`` = one ``nn.Linear(n_inputs, code_size)``, ``decoder`` = one ``nn.Linear(code_size, n_inputs)``, no
+    activation.
 
     Trained with the squared error, its decoder's columns span the top
     ``code_size`` principal subspace of the data (they are not the principal

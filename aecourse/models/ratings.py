@@ -15,7 +15,8 @@ from torch import nn
 
 
 class AutoRec(nn.Module):
-    """I-AutoRec: an item's ratings by ``n_users`` users → ``hidden`` sigmoid units → the ratings again (no activation)."""
+    """I-AutoRec: an item's ratings by ``n_users`` users → ``hidden`` sigmoid units → the ratings again (no
+    activation)."""
 
     def __init__(self, n_users: int, hidden: int = 500) -> None:
         super().__init__()
@@ -32,7 +33,8 @@ def global_mean(train) -> float:
 
 
 def item_means(train, shrinkage: float = 1.0) -> np.ndarray:
-    """Each item's mean rating, pulled towards the global mean by ``shrinkage`` pseudo-ratings (unrated items: the global mean)."""
+    """Each item's mean rating, pulled towards the global mean by ``shrinkage`` pseudo-ratings (unrated items: the
+    global mean)."""
     mean = global_mean(train)
     sums = np.bincount(train.items, weights=train.values, minlength=train.n_items)
     counts = np.bincount(train.items, minlength=train.n_items)
@@ -40,7 +42,8 @@ def item_means(train, shrinkage: float = 1.0) -> np.ndarray:
 
 
 def fit_biases(train, regularisation: float = 5.0, sweeps: int = 10) -> tuple[float, np.ndarray, np.ndarray]:
-    """``(mean, user_bias, item_bias)`` minimising the squared error of mean + b_u + b_i plus an L2 penalty, by alternating exact steps."""
+    """``(mean, user_bias, item_bias)`` minimising the squared error of mean + b_u + b_i plus an L2 penalty, by
+    alternating exact steps."""
     mean = global_mean(train)
     user_bias, item_bias = np.zeros(train.n_users), np.zeros(train.n_items)
     user_counts = np.bincount(train.users, minlength=train.n_users)
@@ -73,7 +76,8 @@ class MatrixFactorization(nn.Module):
 
 
 def autorec_predictions(model: AutoRec, matrix: np.ndarray, users: np.ndarray, items: np.ndarray, device) -> np.ndarray:
-    """The ratings an item-based AutoRec gives the (user, item) pairs, from the reconstructions of the items' training vectors."""
+    """The ratings an item-based AutoRec gives the (user, item) pairs, from the reconstructions of the items' training
+    vectors."""
     model.to(device).eval()
     with torch.no_grad():
         reconstructed = model(torch.as_tensor(matrix).to(device)).cpu().numpy()

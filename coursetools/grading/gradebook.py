@@ -133,7 +133,8 @@ def _register(database: str, assignment: str) -> None:
 
 
 def _outcomes(submissions: list[Submission], release: dict) -> dict[str, dict]:
-    """{student: {grade_id: None for a pass, else what the student is told}}; a submission that never ran fails every test."""
+    """{student: {grade_id: None for a pass, else what the student is told}}; a submission that never ran fails every
+    test."""
     outcomes = {s.student: {test.grade_id: None if test.passed else test.outcome for test in s.tests} for s in submissions}
     for s in submissions:
         outcomes[s.student] = outcomes[s.student] or {
@@ -161,7 +162,8 @@ def _nbgrader_api(course_root: Path, graded: Path, results_file: Path):
     config.merge(Config({
         "CourseDirectory": {"root": str(course_root), "submitted_directory": str(graded)},
         "ReplayResults": {"results_file": str(results_file)},
-        # HideHiddenTests last: nbgrader restores the hidden tests to grade, and generate_feedback would show them
+        # HideHiddenTests last: nbgrader restores the hidden tests to grade,
+        # and generate_feedback would show them
         "Autograde": {"autograde_preprocessors": [
             ReplayResults, "nbgrader.preprocessors.LimitOutput", "nbgrader.preprocessors.SaveAutoGrades",
             "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata",

@@ -53,7 +53,8 @@ def kernel_code(name: str) -> str:
 
 
 def start_expression(name: str, work_dir: str, modules: list[str], library: list[str]) -> str:
-    """Take imports away from the submission's folder, import the watched modules; ``library`` prefixes mark trusted code."""
+    """Take imports away from the submission's folder, import the watched modules; ``library`` prefixes mark trusted
+    code."""
     return f"{name}.start({work_dir!r}, {list(modules)!r}, {list(WATCHED_CLASSES)!r}, {list(library)!r})"
 
 
@@ -105,7 +106,8 @@ def _library_made(key: str, before: list, after: list) -> bool:
 
 
 def _trusted(key: str, entry: list) -> bool:
-    """Whether the object in a report ``entry`` may be the package's own: its own Python code, or compiled code of it."""
+    """Whether the object in a report ``entry`` may be the package's own: its own Python code, or compiled code of
+    it."""
     if key.startswith(("builtins.", "ipython.", "kernel.", "sys.")):
         return False  # neither Python nor IPython nor the kernel changes these by itself
     origin, package = entry[1], key.split(".")[0]

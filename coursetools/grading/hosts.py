@@ -4,7 +4,8 @@ Standard library only, so that it runs with any ``python3`` before the course's
 environment exists (``make bubblewrap`` runs it):
 
     python3 -m coursetools.grading.hosts          # can an ordinary user run bwrap here? if not, why, and the fix
-    python3 -m coursetools.grading.hosts --fix    # as root on Ubuntu 23.10 and later: also install bwrap's AppArmor profile
+    python3 -m coursetools.grading.hosts --fix    # as root on Ubuntu 23.10 and later: also install bwrap's
+                                                  # AppArmor profile
 
 Each cause is read from the host's settings, never guessed from bubblewrap's
 message: AppArmor's restriction of unprivileged user namespaces (Ubuntu 23.10
@@ -75,7 +76,8 @@ def _seccomp_mode(proc: Path) -> str:
 
 
 def diagnose(proc: Path = Path("/proc"), unprivileged: bool | None = None) -> Cause | None:
-    """The host setting that stops ``unprivileged`` processes (default: this one, unless root) creating user namespaces."""
+    """The host setting that stops ``unprivileged`` processes (default: this one, unless root) creating user
+    namespaces."""
     unprivileged = os.geteuid() != 0 if unprivileged is None else unprivileged
     if not (proc / "self" / "ns" / "user").exists():
         return Cause("this kernel has no user namespaces", f"{proc}/self/ns/user is missing",
@@ -137,7 +139,8 @@ def install_apparmor_profile() -> str:
 
 
 def fix() -> int:
-    """``make bubblewrap``'s check: as root, probe as nobody and install bwrap's AppArmor profile when that is the cause."""
+    """``make bubblewrap``'s check: as root, probe as nobody and install bwrap's AppArmor profile when that is the
+    cause."""
     root = os.geteuid() == 0
     result = probe(as_nobody=root and shutil.which("setpriv") is not None)
     if result is None:

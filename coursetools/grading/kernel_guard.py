@@ -88,7 +88,8 @@ class KernelGuard:
         self.packages: dict = {}
 
     def start(self, work_dir: str, modules: list, classes: list, library: list) -> None:
-        """Take imports away from the submission's folder; import the watched ``modules``; ``library`` prefixes mark trusted code."""
+        """Take imports away from the submission's folder; import the watched ``modules``; ``library`` prefixes mark
+        trusted code."""
         sys.path[:] = [path for path in sys.path if path not in ("", ".", work_dir)]
         for module in modules:
             try:
@@ -137,7 +138,8 @@ class KernelGuard:
         return self.packages[filename]
 
     def watched_objects(self) -> dict:
-        """Every object the tests rely on, by key: module functions, class methods, IPython's and the kernel's machinery."""
+        """Every object the tests rely on, by key: module functions, class methods, IPython's and the kernel's
+        machinery."""
         objects = {}
         modules = _set(self.modules) | {name for name in sys.modules if name.startswith("aecourse.")}
         for module_name in _sorted(modules):

@@ -76,7 +76,8 @@ class CgroupLimits:
         return ["sh", "-c", join, "sh"]
 
     def out_of_memory(self) -> bool:
-        """Whether the kernel's OOM killer acted in this cgroup (or, on kernels without that counter, the limit was hit)."""
+        """Whether the kernel's OOM killer acted in this cgroup (or, on kernels without that counter, the limit was
+        hit)."""
         control = (self.memory / "memory.oom_control").read_text().split()
         if "oom_kill" in control:
             return int(control[control.index("oom_kill") + 1]) > 0
@@ -143,7 +144,8 @@ def process_tree(root: int) -> dict[int, Process]:
 
 
 def proportional_bytes(pid: int, resident: int) -> int:
-    """A process's share of memory (PSS, from /proc/<pid>/smaps_rollup); its resident bytes where that cannot be read."""
+    """A process's share of memory (PSS, from /proc/<pid>/smaps_rollup); its resident bytes where that cannot be
+    read."""
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):

@@ -118,7 +118,8 @@ def _student_cells(submission: dict, known: set[str]) -> tuple[dict, dict, list[
 
 
 def plan(sources: Sources, submission: dict) -> Plan:
-    """The cells to run for ``submission``: the source gives instructor cells and tests, the release what students saw."""
+    """The cells to run for ``submission``: the source gives instructor cells and tests, the release what students
+    saw."""
     original, release = sources.source, sources.release
     released = {grade_id(cell): cell for cell in release["cells"] if grade_id(cell)}
     known = {grade_id(cell) for cell in original["cells"] if grade_id(cell)}

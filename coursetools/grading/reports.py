@@ -1,4 +1,5 @@
-"""What grading leaves behind: grades.csv (nbgrader's export columns plus status and note), a feedback page and a log per student."""
+"""What grading leaves behind: grades.csv (nbgrader's export columns plus status and note), a feedback page and a log
+per student."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ EXPORT_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name
 
 
 def write_csv(path: Path, submissions: list[Submission]) -> None:
-    """grades.csv: one row per student, nbgrader's export columns (from the gradebook when it was written), status, note."""
+    """grades.csv: one row per student, nbgrader's export columns (from the gradebook when it was written), status,
+    note."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS + ["status", "note"])

@@ -100,7 +100,8 @@ def check_sandbox(sandbox: str) -> None:
 
 
 def kernel_environment(work_dir: Path, limits: Limits) -> dict[str, str]:
-    """The variables a sandboxed kernel sees: nothing of the grader's, threads pinned, headless plots, the data folder."""
+    """The variables a sandboxed kernel sees: nothing of the grader's, threads pinned, headless plots, the data
+    folder."""
     threads = str(limits.threads)
     return {
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",

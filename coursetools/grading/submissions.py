@@ -27,7 +27,8 @@ def find_students(folder: Path) -> list[str]:
 
 
 def read_submission(folder: Path, student: str, assignment: str) -> Submission:
-    """Read a student's submitted files, leaving them as they are; symbolic links and files beyond the size limit are left out and named."""
+    """Read a student's submitted files, leaving them as they are; symbolic links and files beyond the size limit are
+    left out and named."""
     root = Path(folder) / student / assignment
     files, skipped, total = {}, [], 0
     if root.is_dir() and not root.is_symlink():

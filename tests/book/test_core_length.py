@@ -189,14 +189,16 @@ def test_the_counter_separates_core_optional_and_code():
     """Does the counter count prose, titles, link words and glued values, and skip code, math and options?"""
     words = page_words(SAMPLE)
     # core: "A sample page" 3, "Overview" 1, the Overview line 13 (the formula is one word, the link its own three
-    # words), the question 5, its answer 6 (the glued value is one word), "Keras" 1, "Questions" 1, "Back in the core." 4
+    # words), the question 5, its answer 6 (the glued value is one word), "Keras" 1, "Questions" 1,
+    # "Back in the core." 4
     assert words.core == 3 + 1 + 13 + 5 + 6 + 1 + 1 + 4
     # optional: the heading 6, the note's title "Going further" 2 and body 2, "Expert words here, three more." 5
     assert words.optional == 6 + 2 + 2 + 5
 
 
 def test_the_counter_sees_a_long_core_and_a_long_optional_section():
-    """Does a page of 2,001 core words count as over the limit, and moving 500 of them into a Going further section bring it under?"""
+    """Does a page of 2,001 core words count as over the limit, and moving 500 of them into a Going further section
+    bring it under?"""
     long_page = "# Title\n\n" + "word " * (CORE_WORD_LIMIT)
     assert page_words(long_page).core == CORE_WORD_LIMIT + 1
     split_page = ("# Title\n\n" + "word " * (CORE_WORD_LIMIT - 500) + "\n\n## Going further (optional): more\n\n"

@@ -1,4 +1,5 @@
-"""Notebooks and MyST sources are committed without outputs; the chapters lead students to the page on doing the exercises."""
+"""Notebooks and MyST sources are committed without outputs; the chapters lead students to the page on doing the
+exercises."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ def test_myst_source_is_a_notebook_without_outputs(path):
 
 @pytest.mark.parametrize("path", MYST_SOURCES, ids=str)
 def test_no_backtick_fence_has_a_backtick_in_its_title(path):
-    """Does every backtick fence open without a backtick after it? CommonMark reads such a line as text, not a directive."""
+    """Does every backtick fence open without a backtick after it? CommonMark reads such a line as text, not a
+    directive."""
     broken = [f"line {number}: {line.strip()}" for number, line in enumerate((REPO / path).read_text().splitlines(), 1)
               if line.lstrip().startswith("```") and "`" in line.lstrip().lstrip("`")]
     assert not broken, f"{path}: these fences are read as text, and what follows them as code; use :::{{directive}} instead:\n" + "\n".join(broken)
@@ -58,12 +60,14 @@ def test_exercises_section_links_to_the_students_page(path):
     """Does this chapter's Exercises section link to "Doing the exercises", with words of its own?"""
     section = (REPO / path).read_text().split("\n## Exercises\n", 1)[1].split("\n## ", 1)[0]
     assert re.search(r"\{ref\}`[^`<]+<doing-exercises>`", section), (
-        f"{path}: the Exercises section should link to the student's page, as {{ref}}`Doing the exercises <doing-exercises>`"
+        f"{path}: the Exercises section should link to the student's page, "
+        "as {ref}`Doing the exercises <doing-exercises>`"
     )
 
 
 def test_students_page_offers_every_notebook_and_the_wheel():
-    """Does the student's page offer every released notebook, the wheel that `make dist` builds, and requirements.txt?"""
+    """Does the student's page offer every released notebook, the wheel that `make dist` builds, and
+    requirements.txt?"""
     text = STUDENTS_PAGE.read_text()
     version = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
     wanted = [f"../exercises/{assignment}/{assignment}.ipynb" for assignment in assignments()]

@@ -1,4 +1,5 @@
-"""Training on a CUDA GPU: the chapter's model and the ex05 and ex06 solutions run there, and the check fails clearly without one."""
+"""Training on a CUDA GPU: the chapter's model and the ex05 and ex06 solutions run there, and the check fails clearly
+without one."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ requires_cuda = pytest.mark.skipif(
 @pytest.mark.gpu
 @requires_cuda
 def test_chapter_model_trains_on_cuda():
-    """Does the chapter's ConvAutoencoder train on cuda, with every parameter and batch there, below the loss threshold?"""
+    """Does the chapter's ConvAutoencoder train on cuda, with every parameter and batch there, below the loss
+    threshold?"""
     run = gpu_check.check_chapter_model(torch.device("cuda"))
     assert run.test_mse < gpu_check.CHAPTER_MSE_THRESHOLD
     print(f"{run.device_name}: epoch seconds {run.epoch_seconds}, {run.metric} {run.test_mse:.5f}; {run.checked}")

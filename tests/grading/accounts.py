@@ -39,7 +39,8 @@ def ensure_user(name: str) -> pwd.struct_passwd:
 
 
 def delete_user(name: str) -> None:
-    """Stop every process of ``name``, then remove the user and their home folder (nothing when there is no such user)."""
+    """Stop every process of ``name``, then remove the user and their home folder (nothing when there is no such
+    user)."""
     try:
         pwd.getpwnam(name)
     except KeyError:

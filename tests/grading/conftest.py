@@ -1,4 +1,5 @@
-"""Fixtures of the grading tests: a scratch nbgrader course in a temporary folder, each assignment released in it once."""
+"""Fixtures of the grading tests: a scratch nbgrader course in a temporary folder, each assignment released in it
+once."""
 
 from __future__ import annotations
 

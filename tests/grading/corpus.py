@@ -97,7 +97,8 @@ def grade(submissions: Path, assignment: str, out: Path, course: Path, workers: 
 
 
 def write_submissions(folder: Path, assignment: str, chosen: list[dict]) -> Path:
-    """Write each case's submission into ``folder`` in nbgrader's layout, ``<case>/<assignment>/``; return ``folder``."""
+    """Write each case's submission into ``folder`` in nbgrader's layout, ``<case>/<assignment>/``; return
+    ``folder``."""
     for case in chosen:
         target = folder / case["name"] / assignment
         target.mkdir(parents=True)

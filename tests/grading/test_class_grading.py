@@ -48,7 +48,8 @@ def test_grades_do_not_depend_on_workers_or_a_cluster(class_folder, tmp_path):
 
 
 def test_a_failed_regrade_leaves_no_older_higher_grade(class_folder, tmp_path):
-    """When a student's full-marks notebook is replaced by a broken file and regraded, do grades.csv and the gradebook both say 0?"""
+    """When a student's full-marks notebook is replaced by a broken file and regraded, do grades.csv and the gradebook
+    both say 0?"""
     from nbgrader.api import Gradebook
 
     submissions, course = class_folder
@@ -73,7 +74,8 @@ def test_grading_refuses_to_start_without_bubblewrap(class_folder, tmp_path):
 
 @pytest.fixture
 def collected(class_folder):
-    """The class as `nbgrader collect` leaves it in the course's submitted/ (with timestamp.txt), and every file's bytes and times."""
+    """The class as `nbgrader collect` leaves it in the course's submitted/ (with timestamp.txt), and every file's bytes
+    and times."""
     submissions, course = class_folder
     for number, student in enumerate(sorted(path.name for path in submissions.iterdir())):
         (submissions / student / ASSIGNMENT / "timestamp.txt").write_text(f"2026-12-0{number + 1} 09:30:00.000000 UTC")
@@ -83,8 +85,9 @@ def collected(class_folder):
 
 
 def test_grading_reads_nbgraders_submitted_folder_as_it_is(collected, tmp_path):
-    """Graded from the course's submitted/ by default, are the originals unchanged (bytes and times), autograded/ written,
-    the timestamps in the gradebook, and does nbgrader's generate_feedback work on the result, hiding the hidden tests?"""
+    """Graded from the course's submitted/ by default, are the originals unchanged (bytes and times), autograded/
+    written, the timestamps in the gradebook, and does nbgrader's generate_feedback work on the result, hiding the
+    hidden tests?"""
     from nbgrader.api import Gradebook
 
     course, before = collected
@@ -104,7 +107,8 @@ def test_grading_reads_nbgraders_submitted_folder_as_it_is(collected, tmp_path):
 
 
 def test_grading_refuses_submissions_inside_autograded(class_folder, tmp_path):
-    """Does grading a folder inside the course's autograded/, which grading writes, stop with exit 2 and leave it as it was?"""
+    """Does grading a folder inside the course's autograded/, which grading writes, stop with exit 2 and leave it as it
+    was?"""
     submissions, course = class_folder
     inside = course / "autograded"
     submissions.rename(inside)
@@ -138,7 +142,8 @@ def test_grading_refuses_to_start_when_bubblewrap_cannot_run(command, class_fold
 
 
 def test_check_runs_without_a_sandbox_when_bubblewrap_cannot_run(class_folder, broken_bwrap):
-    """With a bwrap that cannot create a sandbox, does a student's check still score the notebook, and say why it is unsandboxed?"""
+    """With a bwrap that cannot create a sandbox, does a student's check still score the notebook, and say why it is
+    unsandboxed?"""
     submissions, _ = class_folder
     notebook = submissions / "00_control_first" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     result = subprocess.run([sys.executable, "-m", "coursetools.check", str(notebook)], cwd=REPO, env=broken_bwrap,

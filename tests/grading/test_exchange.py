@@ -1,4 +1,5 @@
-"""nbgrader's whole cycle through its exchange, with real Unix users: release, fetch, submit, collect, make grade, feedback.
+"""nbgrader's whole cycle through its exchange, with real Unix users: release, fetch, submit, collect, make grade,
+feedback.
 
 An instructor (``accounts.INSTRUCTOR``, with a copy of the repository as the
 course and an environment of their own) and three students, each an ordinary
@@ -108,7 +109,8 @@ def exchange(shared) -> Path:
 
 @pytest.fixture(scope="module")
 def instructor(exchange):
-    """The instructor: their account and course (a fresh copy of the repository, its own environment), private to them."""
+    """The instructor: their account and course (a fresh copy of the repository, its own environment), private to
+    them."""
     user, folder = course(INSTRUCTOR)
     Path(user.pw_dir).chmod(0o700)
     write_as(user, Path(user.pw_dir) / ".jupyter" / "nbgrader_config.py", nbgrader_config(exchange))
@@ -126,7 +128,8 @@ def students_python(instructor) -> Path:
     subprocess.run(["make", "--no-print-directory", "dist"], cwd=REPO, check=True, capture_output=True)
     wheel = next((REPO / "dist").glob("aecourse-*-py3-none-any.whl"))
     site = next((instructor[1] / ".venv" / "lib").glob("python3*/site-packages"))
-    key = f"{(instructor[1] / '.venv' / '.installed').stat().st_mtime_ns} {hashlib.sha256(wheel.read_bytes()).hexdigest()}"
+    installed = (instructor[1] / ".venv" / ".installed").stat().st_mtime_ns
+    key = f"{installed} {hashlib.sha256(wheel.read_bytes()).hexdigest()}"
     python = HUB / "venv" / "bin" / "python"
     if python.exists() and (HUB / "key").is_file() and (HUB / "key").read_text() == key:
         return python
@@ -160,7 +163,8 @@ def students(exchange):
 
 
 def instructor_runs(instructor, *command: str) -> subprocess.CompletedProcess:
-    """``command`` as the instructor, in the course, with its environment first on the PATH (as when it is activated)."""
+    """``command`` as the instructor, in the course, with its environment first on the PATH (as when it is
+    activated)."""
     user, folder = instructor
     result = run_as(user, list(command), folder, PATH=f"{folder / '.venv' / 'bin'}:/usr/local/bin:/usr/bin:/bin")
     assert result.returncode == 0, f"{' '.join(command)} failed for the instructor:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
@@ -234,7 +238,8 @@ def test_each_student_fetches_one_feedback_page(cycle):
 
 
 def test_a_students_feedback_is_their_own(cycle):
-    """Does each fetched page show that student's own total (as make grade gave it) and their own answers, no one else's?"""
+    """Does each fetched page show that student's own total (as make grade gave it) and their own answers, no one
+    else's?"""
     grades = rows(cycle.course / "grades" / ASSIGNMENT / "grades.csv")
     mutant = tomllib.loads((Path(__file__).parent / "variants" / f"{ASSIGNMENT}.toml").read_text())["mutant"][0]
     own = {"mistake": mutant["new"].strip().splitlines()[0], "trick": "numpy.allclose = lambda *args, **kwargs: True"}
@@ -254,7 +259,8 @@ def test_fetched_feedback_quotes_no_hidden_test(cycle):
 
 
 def test_a_student_cannot_reach_other_students_feedback(cycle, students_python):
-    """Can a student neither list the exchange's feedback folder nor read the instructor's feedback/ or another's home?"""
+    """Can a student neither list the exchange's feedback folder nor read the instructor's feedback/ or another's
+    home?"""
     student = ensure_user(cycle.students[0].name)
     other = Path(ensure_user(cycle.students[1].name).pw_dir) / ASSIGNMENT / "feedback"
     for target in (cycle.exchange / COURSE_ID / "feedback", cycle.course / "feedback", other):
@@ -263,7 +269,8 @@ def test_a_student_cannot_reach_other_students_feedback(cycle, students_python):
 
 
 def test_students_notebooks_run_from_their_homes_with_the_wheel(cycle, students_python):
-    """Did the correct notebook pass nbgrader's validate in its student's home, with aecourse and MNIST from the wheel?"""
+    """Did the correct notebook pass nbgrader's validate in its student's home, with aecourse and MNIST from the
+    wheel?"""
     correct = next(student for student in cycle.students if student.kind == "correct")
     assert "Success! Your notebook passes all the tests." in correct.validate, correct.validate
     user = ensure_user(correct.name)
@@ -288,7 +295,8 @@ def test_each_answer_gets_the_grade_it_deserves(cycle):
 
 
 def test_nbgrader_export_and_the_gradebook_agree_with_grades_csv(cycle, instructor):
-    """Do `nbgrader export` and the gradebook give every student the score, maximum, penalty and timestamp of grades.csv?"""
+    """Do `nbgrader export` and the gradebook give every student the score, maximum, penalty and timestamp of
+    grades.csv?"""
     from nbgrader.api import Gradebook
 
     instructor_runs(instructor, "nbgrader", "export", "--to", "nbgrader-export.csv")

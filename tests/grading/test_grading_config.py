@@ -14,7 +14,10 @@ pytestmark = pytest.mark.grading
 
 def test_c_level_stderr_does_not_zero_a_passing_test_cell(tmp_path):
     """Does a test cell that passes keep its points when C code writes to file descriptor 2?"""
-    cell = new_code_cell('import os\nos.write(2, b"I0000 a C++ log line, as TensorFlow writes\\n")\nimport time\ntime.sleep(1)\nassert True')
+    cell = new_code_cell(
+        'import os\nos.write(2, b"I0000 a C++ log line, as TensorFlow writes\\n")\n'
+        "import time\ntime.sleep(1)\nassert True"
+    )
     cell.metadata = {
         "nbgrader": {
             "grade": True,

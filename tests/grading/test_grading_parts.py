@@ -73,7 +73,8 @@ def test_watched_modules_follow_the_setup_cell():
 
 
 def test_findings_name_what_the_submission_changed():
-    """Are a function replaced by student code, a hook added and a rebound name findings, and a library's own rewrap not?"""
+    """Are a function replaced by student code, a hook added and a rebound name findings, and a library's own rewrap
+    not?"""
     student_file = "/tmp/ipykernel_1/123.py"
     snapshot = {"numpy.allclose": [1, "library", [1], "numpy"], "torch.manual_seed": [4, "library", [4], "torch"],
                 "ipython.events.pre_run_cell": []}
@@ -101,7 +102,8 @@ def test_a_replacement_that_is_not_the_librarys_own_wrapper_is_a_finding(replace
 @pytest.mark.parametrize(("line", "shown"), [("result = preprocess(small)", False), ("result = preprocess(x)", True)],
                          ids=["hidden line", "visible line"])
 def test_feedback_names_a_raising_line_only_when_it_is_visible(line, shown):
-    """Does a failed test's outcome quote the line that raised when the student can see it, and never a hidden test's line?"""
+    """Does a failed test's outcome quote the line that raised when the student can see it, and never a hidden test's
+    line?"""
     source = "result = preprocess(x)\n### BEGIN HIDDEN TESTS\nresult = preprocess(small)\n### END HIDDEN TESTS\n"
     error = f"ValueError: cannot reshape (raised by `{line}`)"
     score = score_run("student", Run([CellRun(Step("test", source, "test_a", 1.0), Execution("error", error))]))
@@ -124,7 +126,8 @@ def test_scoring_ignores_output_and_counts_clean_replies():
 
 @pytest.mark.parametrize("path", sorted(Path(guard.__file__).parent.glob("*.py")), ids=lambda path: path.name)
 def test_the_graders_functions_and_classes_are_short(path):
-    """Is every function of the grading package at most 60 lines long and every class at most 150, as in the course package?"""
+    """Is every function of the grading package at most 60 lines long and every class at most 150, as in the course
+    package?"""
     for node in ast.walk(ast.parse(path.read_text())):
         length = getattr(node, "end_lineno", 0) - getattr(node, "lineno", 0) + 1
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):

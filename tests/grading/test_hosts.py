@@ -1,4 +1,5 @@
-"""Hosts where bubblewrap cannot create a user namespace: grading refuses to start, names the cause it found and its fix."""
+"""Hosts where bubblewrap cannot create a user namespace: grading refuses to start, names the cause it found and its
+fix."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def grade_command(tmp_path):
 @pytest.mark.sandbox
 @pytest.mark.skipif(not unshare_works(), reason="needs `unshare --user` to simulate a host with no user namespaces left")
 def test_refusal_names_a_user_namespace_limit_of_zero(grade_command, tmp_path):
-    """Where user.max_user_namespaces is 0, does grading stop (exit 2) and name that setting and the sysctl that fixes it?"""
+    """Where user.max_user_namespaces is 0, does grading stop (exit 2) and name that setting and the sysctl that fixes
+    it?"""
     limit = 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"'
     result = subprocess.run(["unshare", "--user", "--map-root-user", "sh", "-c", limit, "sh", *grade_command],
                             cwd=REPO, capture_output=True, text=True)
@@ -46,7 +48,8 @@ def test_refusal_names_a_user_namespace_limit_of_zero(grade_command, tmp_path):
 @pytest.mark.sandbox
 @pytest.mark.skipif(platform.machine() != "x86_64", reason="the simulated container's seccomp filter is written for x86-64")
 def test_refusal_names_a_containers_seccomp_filter(grade_command, tmp_path):
-    """Under a seccomp filter that blocks user namespaces, as Docker's default profile does, does grading name the filter?"""
+    """Under a seccomp filter that blocks user namespaces, as Docker's default profile does, does grading name the
+    filter?"""
     result = subprocess.run([sys.executable, str(NO_USERNS), *grade_command], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 2 and "a seccomp filter blocks new user namespaces" in result.stderr, result.stderr
     assert "Seccomp: 2" in result.stderr and "grade outside the container" in result.stderr
@@ -54,7 +57,8 @@ def test_refusal_names_a_containers_seccomp_filter(grade_command, tmp_path):
 
 
 def fake_proc(root: Path, settings: dict[str, str]) -> Path:
-    """A /proc with only the files the diagnosis reads: a user namespace, no seccomp, and ``settings`` by relative path."""
+    """A /proc with only the files the diagnosis reads: a user namespace, no seccomp, and ``settings`` by relative
+    path."""
     for relative, value in {"self/ns/user": "", "self/status": "Seccomp:\t0\n", **settings}.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_text(value)
@@ -70,7 +74,8 @@ def fake_proc(root: Path, settings: dict[str, str]) -> Path:
     ({"sys/kernel/apparmor_restrict_unprivileged_userns": "0", "sys/user/max_user_namespaces": "15000"}, True, None, None),
 ], ids=["apparmor", "apparmor-as-root", "userns-clone", "limit-zero", "seccomp", "none"])
 def test_each_cause_is_read_from_the_hosts_settings(tmp_path, settings, unprivileged, cause, fix):
-    """Is each cause found from its own setting (read from a /proc written here), with its fix, and none where none is set?"""
+    """Is each cause found from its own setting (read from a /proc written here), with its fix, and none where none is
+    set?"""
     found = hosts.diagnose(fake_proc(tmp_path, settings), unprivileged)
     if cause is None:
         assert found is None, found
@@ -87,7 +92,8 @@ def test_a_kernel_without_user_namespaces_is_named(tmp_path):
 
 @pytest.mark.skipif(shutil.which("apparmor_parser") is None, reason="needs apparmor_parser (Debian package apparmor)")
 def test_the_apparmor_profile_parses(tmp_path):
-    """Does bwrap's AppArmor profile parse, apart from its AppArmor 4 lines (abi 4.0, userns), which Debian 12's parser lacks?"""
+    """Does bwrap's AppArmor profile parse, apart from its AppArmor 4 lines (abi 4.0, userns), which Debian 12's parser
+    lacks?"""
     lines = [line for line in hosts.PROFILE_TEXT.splitlines() if not line.startswith("abi ") and line.strip() != "userns,"]
     assert len(lines) == len(hosts.PROFILE_TEXT.splitlines()) - 2
     (tmp_path / "bwrap").write_text("\n".join(lines) + "\n")

@@ -1,4 +1,5 @@
-"""The guard's kernel side, run in this process on an IPython shell: what it reports, and what the grader finds in it."""
+"""The guard's kernel side, run in this process on an IPython shell: what it reports, and what the grader finds in
+it."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def shell():
 
 @pytest.fixture
 def started(shell, tmp_path, monkeypatch):
-    """A kernel guard started on ``tmp_path`` as the submission's folder, and the snapshot it took; sys.path restored."""
+    """A kernel guard started on ``tmp_path`` as the submission's folder, and the snapshot it took; sys.path
+    restored."""
     monkeypatch.setattr(sys, "path", list(sys.path))
     watcher = kernel_guard.KernelGuard(shell)
     watcher.start(str(tmp_path), ["builtins", "math", "numpy", "numpy.testing"], list(guard.WATCHED_CLASSES), LIBRARY)
@@ -44,7 +46,8 @@ def findings_now(watcher, snapshot: dict, protected: dict | None = None) -> list
 
 
 def test_the_kernel_side_imports_only_the_standard_library():
-    """Does the code sent into the kernel import nothing but the standard library (the sandbox has nothing else of the grader)?"""
+    """Does the code sent into the kernel import nothing but the standard library (the sandbox has nothing else of the
+    grader)?"""
     tree = ast.parse(Path(kernel_guard.__file__).read_text())
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
@@ -52,7 +55,8 @@ def test_the_kernel_side_imports_only_the_standard_library():
 
 
 def test_kernel_code_defines_one_guard_from_the_modules_source(shell):
-    """Does the code sent to the kernel bind one KernelGuard to the chosen name, and add nothing else to the notebook's names?"""
+    """Does the code sent to the kernel bind one KernelGuard to the chosen name, and add nothing else to the notebook's
+    names?"""
     namespace = {"get_ipython": lambda: shell}
     exec(guard.kernel_code("_grader_0123"), namespace)  # noqa: S102 -- the grader's own code, as the kernel runs it
     added = set(namespace) - {"get_ipython", "__builtins__"}
@@ -112,7 +116,8 @@ def test_modules_and_threads_of_the_submission_are_listed(started, tmp_path, mon
 
 
 def test_a_replaced_builtin_does_not_change_what_the_guard_sees(started, monkeypatch):
-    """With builtins.sorted and builtins.id replaced after the guard was defined, does it still report them, and correctly?"""
+    """With builtins.sorted and builtins.id replaced after the guard was defined, does it still report them, and
+    correctly?"""
     watcher, snapshot = started
     monkeypatch.setattr(builtins, "sorted", lambda *args, **kwargs: [])
     monkeypatch.setattr(builtins, "id", lambda value: 0)

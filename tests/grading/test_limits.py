@@ -58,7 +58,8 @@ def test_limit_case_gets_the_same_outcome_as_under_cgroups(case, graded):
 
 
 def test_nothing_is_left_running_and_nothing_escaped(graded):
-    """After grading, is no process of a sandbox still running (the detached child, the fork bomb's), and no file outside?"""
+    """After grading, is no process of a sandbox still running (the detached child, the fork bomb's), and no file
+    outside?"""
     leftover = subprocess.run(["pgrep", "-u", str(os.getuid()), "-f", "sleep 987|aecourse-grading-"],
                               capture_output=True, text=True).stdout.split()
     assert not leftover, f"processes left running after grading: {leftover}"

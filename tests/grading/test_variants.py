@@ -102,7 +102,8 @@ def test_every_assignment_has_mutants_and_three_alternatives(assignment):
     """Does every assignment have plausible mistakes and at least three correct alternatives in its table?"""
     data = table(assignment)
     assert data["mutant"] and len(data.get("alternative", [])) >= 3, (
-        f"variants/{assignment}.toml has {len(data['mutant'])} mutants and {len(data.get('alternative', []))} alternatives"
+        f"variants/{assignment}.toml has {len(data['mutant'])} mutants "
+        f"and {len(data.get('alternative', []))} alternatives"
     )
 
 

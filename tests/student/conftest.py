@@ -1,4 +1,5 @@
-"""Fixtures of the student's-path tests: the course's wheel, a Python that sees it but not the repository, notebooks run there."""
+"""Fixtures of the student's-path tests: the course's wheel, a Python that sees it but not the repository, notebooks run
+there."""
 
 from __future__ import annotations
 
@@ -113,7 +114,8 @@ def run_as_student(student_kernels, tmp_path):
 
 @pytest.fixture
 def python_outside(student_python, tmp_path):
-    """``python_outside(code, **variables)``: run ``code`` with the student's python in a folder outside the repository."""
+    """``python_outside(code, **variables)``: run ``code`` with the student's python in a folder outside the
+    repository."""
 
     def run(code: str, **variables: str) -> subprocess.CompletedProcess:
         return subprocess.run([str(student_python), "-c", code], cwd=tmp_path, capture_output=True, text=True,

@@ -69,7 +69,8 @@ def chromium() -> Path:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory) -> Lab:
-    """`make lab` serving a temporary folder that holds a copy of the exercise, on a free port of 127.0.0.1, with a token.
+    """`make lab` serving a temporary folder that holds a copy of the exercise, on a free port of 127.0.0.1, with a
+    token.
 
     Jupyter's configuration, data and settings folders are temporary too, so that nothing personal leaks in. The
     copy lies outside the clone, so the data folder is named (AECOURSE_DATA), as the grader names it.
@@ -169,7 +170,8 @@ def prompt(cell) -> str:
 
 
 def test_make_lab_serves_the_course_kernel(lab):
-    """Does `make lab` offer the course's python3 kernel: this environment's Python, C-level logs kept off the notebook?"""
+    """Does `make lab` offer the course's python3 kernel: this environment's Python, C-level logs kept off the
+    notebook?"""
     with urllib.request.urlopen(f"{lab.url}/api/kernelspecs?token={TOKEN}", timeout=30) as response:
         specs = json.load(response)
     argv = specs["kernelspecs"][specs["default"]]["spec"]["argv"]
@@ -194,7 +196,8 @@ def test_student_runs_answers_and_validates_an_exercise(lab, page):
     page.screenshot(path=SCREENSHOTS / "student-lab-1-untouched-run-all.png")
     stopped_at = next(index for index in range(len(notebook.cells)) if cells.nth(index).locator(ERROR_OUTPUT).count())
     assert stopped_at >= first_answer and "NotImplementedError" in error.inner_text(), (
-        f"the untouched notebook stopped in cell {stopped_at} (first answer: {first_answer}): {error.inner_text()[:500]}")
+        f"the untouched notebook stopped in cell {stopped_at} (first answer: {first_answer}): "
+        f"{error.inner_text()[:500]}")
     assert all(re.fullmatch(r"\[\d+\]:", prompt(cells.nth(index)))
                for index in range(stopped_at) if notebook.cells[index].cell_type == "code"), "the set-up did not run"
     validate(page, "failed")

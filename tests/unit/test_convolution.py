@@ -95,7 +95,8 @@ def test_layout_output_is_the_cross_correlation_pytorch_computes():
 
 
 def test_layout_with_inserted_zeros_and_cropping_is_the_transposed_convolution():
-    """With s - 1 inserted zeros and a border of k - p - 1 (negative: cropped), is the flipped-kernel output torch's conv_transpose2d?"""
+    """With s - 1 inserted zeros and a border of k - p - 1 (negative: cropped), is the flipped-kernel output torch's
+    conv_transpose2d?"""
     import torch
 
     rng = np.random.default_rng(1)

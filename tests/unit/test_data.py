@@ -77,7 +77,8 @@ def test_data_folder_is_found_from_a_subfolder(monkeypatch, tmp_path):
 
 @pytest.fixture
 def installed_copy(monkeypatch, tmp_path):
-    """An installed package's data folder, as a wheel lays it out (aecourse/data/ holding mnist.npz), outside any clone."""
+    """An installed package's data folder, as a wheel lays it out (aecourse/data/ holding mnist.npz), outside any
+    clone."""
     folder = tmp_path / "site-packages" / "aecourse" / "data"
     folder.mkdir(parents=True)
     (folder / files.MARKER).write_bytes(b"")
@@ -96,7 +97,8 @@ def test_installed_package_uses_its_own_copy_from_any_folder(installed_copy, mon
 
 
 def test_the_repository_keeps_one_copy_of_the_data():
-    """Is data/mnist.npz the repository's only copy, none inside the package's source (the wheel gets one when built)?"""
+    """Is data/mnist.npz the repository's only copy, none inside the package's source (the wheel gets one when
+    built)?"""
     assert (REPO / "data" / files.MARKER).is_file()
     assert not (REPO / "aecourse" / "data" / files.MARKER).exists(), "the package's source holds a second copy of the data"
 

@@ -15,7 +15,10 @@ from coursetools.paths import REPO
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="this platform has no CPU affinity")
 def test_usable_cores_follow_the_affinity_mask():
     """Pinned to one core with taskset's mechanism, does a process count one usable core, whatever the machine has?"""
-    code = "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); from aecourse import devices; print(devices.usable_cores())"
+    code = (
+        "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+        "from aecourse import devices; print(devices.usable_cores())"
+    )
     found = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
     assert found == "1", f"usable cores when pinned to one: expected 1, found {found}"
 

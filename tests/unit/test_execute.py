@@ -50,7 +50,8 @@ def test_chapters_to_run_are_the_cached_notebooks_in_book_order(book):
 
 
 def test_long_chapters_start_first_and_timed_ones_run_alone():
-    """Do chapters that time every core run alone, and the others start longest first, short ones in the book's order?"""
+    """Do chapters that time every core run alone, and the others start longest first, short ones in the book's
+    order?"""
     chapters = [execute.Chapter(Path("a.md")), execute.Chapter(Path("timed.md"), alone=True),
                 execute.Chapter(Path("long.md"), minutes=2), execute.Chapter(Path("b.md")),
                 execute.Chapter(Path("longer.md"), minutes=3)]

@@ -1,4 +1,5 @@
-"""The course's models: the dense twins from one description of their widths, the convolutional twins, the linear autoencoder."""
+"""The course's models: the dense twins from one description of their widths, the convolutional twins, the linear
+autoencoder."""
 
 from __future__ import annotations
 
@@ -101,7 +102,8 @@ def test_linear_gradients_match_autograd():
 
 
 def test_code_sizes_are_chosen_by_argument():
-    """Do the dense, convolutional and linear models give codes of the size asked for, the dense one linear on request?"""
+    """Do the dense, convolutional and linear models give codes of the size asked for, the dense one linear on
+    request?"""
     images = torch.rand(3, 1, 28, 28)
     assert conv.ConvAutoencoder(code_size=8).encoder(images).shape == (3, 8, 1, 1)
     dense_model = dense.DenseAutoencoder((784, 64, 2), linear_code=True)

@@ -119,7 +119,8 @@ def shown_objects(chapter) -> list[tuple[str, ast.AST]]:
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda path: path.name)
 def test_chapters_show_only_public_names(path):
-    """Does a chapter show (literalinclude) and call only public names, and does the code it shows call only public ones?"""
+    """Does a chapter show (literalinclude) and call only public names, and does the code it shows call only public
+    ones?"""
     for name, node in shown_objects(path):
         assert not name.startswith("_"), f"{path.name} shows the private {name}"
         calls = {call.func.id for call in ast.walk(node) if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)}

@@ -1,4 +1,5 @@
-"""The probes the exercises' tests use: devices on ``meta``, the numbers read there, a model's calls, a notebook's names."""
+"""The probes the exercises' tests use: devices on ``meta``, the numbers read there, a model's calls, a notebook's
+names."""
 
 from __future__ import annotations
 
@@ -187,7 +188,8 @@ def test_every_loss_read_on_meta_is_the_cpu_runs():
 
 
 def test_find_rows_finds_each_image_whatever_its_order_and_layout():
-    """Does find_rows give each image's index among the originals, for a shuffled channels-last batch, and None for a stranger?"""
+    """Does find_rows give each image's index among the originals, for a shuffled channels-last batch, and None for a
+    stranger?"""
     originals = torch.rand(6, 1, 4, 4)
     batch = torch.cat([originals[[4, 1]], torch.zeros(1, 1, 4, 4)]).to(memory_format=torch.channels_last)
     assert probing.find_rows(batch, originals) == [4, 1, None]

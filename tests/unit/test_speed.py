@@ -9,7 +9,8 @@ from aecourse import speed
 
 
 def test_flop_count_of_two_linear_layers():
-    """Does a training step count 2 FLOP per weight for each product: forward, weight gradient, and input gradient after the first layer?"""
+    """Does a training step count 2 FLOP per weight for each product: forward, weight gradient, and input gradient after
+    the first layer?"""
     layers = torch.nn.Sequential(torch.nn.Linear(10, 10), torch.nn.Linear(10, 10))
     # first layer: forward and weight gradient (its input needs none); second: forward, input and weight gradients
     assert speed.training_flop_per_image(layers, (10,)) == 2 * 100 * 2 + 2 * 100 * 3

@@ -133,7 +133,8 @@ def test_mixed_precision_trains_to_a_finite_falling_loss(images):
 
 
 def test_choose_learning_rate_returns_the_rate_with_the_lowest_validation_error(images):
-    """Does choose_learning_rate try every rate from the same start and return the one with the lowest validation MSE?"""
+    """Does choose_learning_rate try every rate from the same start and return the one with the lowest validation
+    MSE?"""
     rates = (1e-6, 1e-2)  # a millionth barely moves the weights; 0.01 trains this small model in a few epochs
     best, errors = training.choose_learning_rate(small_model, images[:150], images[150:], rates, 3, "cpu", batch_size=10)
     untrained = training.reconstruction_mse(small_model(), images[150:], "cpu")
