@@ -42,7 +42,8 @@ def test_table_says_when_a_build_figure_was_not_reported():
 
 
 def test_test_group_times_are_read_largest_first_or_not_at_all(tmp_path, monkeypatch):
-    """Does the record of the test suite's groups keep the order tests/conftest.py wrote, and is it empty without a run?"""
+    """Does the record of the test suite's groups keep the order tests/conftest.py wrote, and is it empty without a
+    run?"""
     times = tmp_path / "test-times.json"
     monkeypatch.setattr(bench, "TEST_TIMES", times)
     assert bench.test_group_times() == []
