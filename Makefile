@@ -9,7 +9,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 WHEEL := dist/aecourse-$(VERSION)-py3-none-any.whl
 
 .DEFAULT_GOAL := help
-.PHONY: help book cache-key test test-fast exercises grade check lab dist chromium bubblewrap gpu-check bench clean
+.PHONY: help book cache-key test test-fast lint exercises grade check lab dist chromium bubblewrap gpu-check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -67,6 +67,10 @@ FAST := not grading and not book and not wheel and not browser and not gpu
 
 test-fast: $(STAMP) ## the loop to run while editing: every test that needs neither the built book nor a graded class (about a minute)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder -m "$(FAST)"
+
+lint: $(STAMP) ## ruff's checks and its formatter's layout (settings in pyproject.toml); `ruff format .` applies the layout
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 exercises: $(STAMP) ## regenerate exercises/ from solutions/ with nbgrader
 	$(BIN)/python -m coursetools.release
