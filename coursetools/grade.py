@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     out = arguments.out or REPO / "grades" / arguments.assignment
     start = time.monotonic()
-    graded = grade_all(arguments, find_submissions(arguments.submissions, arguments.assignment))
+    graded = grade_all(arguments, find_submissions(arguments.submissions))
     seconds = time.monotonic() - start
     write_outputs(out, arguments.assignment, graded, None)
     status = 0

@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 
 from coursetools.grading.runner import Run
 
-STATUSES = ("graded", "flagged", "timeout", "out of memory", "too many processes", "too much output", "crashed",
-            "not a notebook", "no submission", "error")
-
 
 @dataclass
 class TestResult:

@@ -30,7 +30,7 @@ class Submission:
     skipped: list[str]
 
 
-def find_submissions(folder: Path, assignment: str) -> list[str]:
+def find_submissions(folder: Path) -> list[str]:
     """The students of ``folder`` (nbgrader's ``<student>/<assignment>/`` layout), sorted; hidden folders skipped."""
     return sorted(path.name for path in Path(folder).iterdir() if path.is_dir() and not path.name.startswith("."))
 
