@@ -15,7 +15,7 @@ did: its devices, batches, calls and the names it read), ``metrics``,
 chapter pays for the framework it uses, and only when it uses it.
 """
 
-from aecourse.data import MNIST_SHA256, MnistDataError, load_mnist, mnist_path
+from aecourse.data import MNIST_SHA256, MnistDataError, load_mnist, mnist_path, scale_pixels
 from aecourse.devices import device_name, pick_device
 from aecourse.environment import seed_everything, setup
 from aecourse.figures.digits import show_digits, show_reconstructions
@@ -31,6 +31,7 @@ __all__ = [
     "load_mnist",
     "mnist_path",
     "pick_device",
+    "scale_pixels",
     "seed_everything",
     "setup",
     "show_digits",

@@ -22,8 +22,9 @@ def pick_device(prefer: str | None = None):
         return torch.device("cuda")
     if prefer == "cuda":
         raise RuntimeError(
-            "A CUDA GPU was requested but torch.cuda.is_available() is False "
-            f"(torch {torch.__version__}, built for CUDA {torch.version.cuda or 'none: a CPU-only build'})."
+            "no CUDA device: torch.cuda.is_available() is False "
+            f"(torch {torch.__version__}, built for CUDA {torch.version.cuda or 'none: a CPU-only build'}), "
+            "and a CUDA GPU was requested (prefer='cuda')"
         )
     return torch.device("cpu")
 

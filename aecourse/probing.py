@@ -12,6 +12,13 @@ The exercises' tests use these tools; they are as useful for checking one's own 
   call, so that a test can recompute the losses a loop reports.
 - :func:`names_removed` takes names out of a notebook's namespace for a while,
   so that a test can show that an answer reads only its arguments.
+- :func:`layer_output_shapes` records the output shape of each convolution (or
+  other chosen layer) of a model in one forward pass, in the order they ran.
+- :class:`ConstantModel` is a stand-in model with a known output, to feed a
+  function that evaluates models.
+
+What a function returns and which libraries it calls is checked by
+:mod:`aecourse.checks`, which loads no framework.
 
 On the ``meta`` device tensors have shapes but no data, so device handling can
 be checked on a machine without a GPU: an operation that mixes a ``meta``
@@ -326,3 +333,43 @@ def forward_parts(model: nn.Module, images: torch.Tensor, layer_type: type[nn.Mo
     finally:
         handle.remove()
     return ForwardParts(output, composed, last_layer)
+
+
+@dataclass(frozen=True)
+class LayerShapes:
+    """One forward pass without gradients: each watched layer's class name and output shape, in the order they ran, and the model's output."""
+
+    shapes: list[tuple[str, tuple[int, ...]]]
+    output: torch.Tensor
+
+
+def layer_output_shapes(model: nn.Module, images: torch.Tensor,
+                        layer_types: tuple[type[nn.Module], ...] = (nn.Conv2d, nn.ConvTranspose2d)) -> LayerShapes:
+    """Run ``images`` through ``model`` and record, with forward hooks, the output shape of every layer of ``layer_types``."""
+    shapes: list[tuple[str, tuple[int, ...]]] = []
+    layers = [module for module in model.modules() if isinstance(module, layer_types)]
+    handles = [layer.register_forward_hook(lambda module, inputs, output: shapes.append((type(module).__name__, tuple(output.shape))))
+               for layer in layers]
+    try:
+        with torch.no_grad():
+            output = model(images)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return LayerShapes(shapes, output)
+
+
+class ConstantModel(nn.Module):
+    """A stand-in for a trained model: its output is ``value`` everywhere, in the shape of its input.
+
+    It holds one parameter that it never uses, so that code which finds a
+    model's device from its parameters, or moves them, works on it.
+    """
+
+    def __init__(self, value: float = 0.5):
+        super().__init__()
+        self.value = value
+        self.unused = nn.Parameter(torch.zeros(()))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.full_like(x, self.value)

@@ -15,6 +15,8 @@ import time
 
 import torch
 
+from aecourse.devices import synchronize
+
 
 def training_flop_per_image(model: torch.nn.Module, input_shape: tuple[int, ...], batch_size: int = 64) -> float:
     """FLOP of one training step per image (forward and backward of the squared error), counted by PyTorch."""
@@ -34,12 +36,10 @@ def matmul_rate(device="cpu", size: int = 2048, repeats: int = 20) -> float:
     a, b = torch.randn(size, size, device=device), torch.randn(size, size, device=device)
     best = float("inf")
     for _ in range(repeats):
-        if device.type == "cuda":
-            torch.cuda.synchronize()
+        synchronize(device)
         start = time.perf_counter()
         a @ b
-        if device.type == "cuda":
-            torch.cuda.synchronize()
+        synchronize(device)
         best = min(best, time.perf_counter() - start)
     return 2 * size**3 / best
 

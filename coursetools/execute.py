@@ -31,11 +31,10 @@ from pathlib import Path
 
 import yaml
 
+from coursetools.grading.limits import THREAD_VARIABLES
 from coursetools.paths import REPO
 
 CACHE = REPO / "_build" / ".jupyter_cache"
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
-                    "TF_NUM_INTEROP_THREADS")
 MAX_JOBS = 4  # each chapter's kernel holds MNIST and a framework: a few GB of memory
 
 
@@ -54,11 +53,20 @@ class Chapter:
     minutes: float = 0.0  # roughly how long it runs; only the order in which chapters start depends on it
 
 
+def toc_files(root: Path = REPO) -> list[str]:
+    """Every page of ``_toc.yml``, chapters and their sections, in the book's order, as the toc names them (no suffix)."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        for chapter in part["chapters"]:
+            files.append(chapter["file"])
+            files.extend(section["file"] for section in chapter.get("sections", []))
+    return files
+
+
 def toc_pages(root: Path = REPO) -> list[Path]:
     """The source file of every page in ``_toc.yml``, in the book's order."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    files = [toc["root"]] + [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
-    return [root / f"{name}.md" for name in files]
+    return [root / f"{name}.md" for name in toc_files(root)]
 
 
 @functools.cache

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import torch
 
 from aecourse.data import mnist_tensors
-from aecourse.devices import device_name
+from aecourse.devices import device_name, pick_device
 from aecourse.models.conv import ConvAutoencoder
 from aecourse.training import reconstruction_mse, train_autoencoder
 from coursetools.grading import cells
@@ -57,12 +57,10 @@ class CheckRun:
 
 def require_cuda() -> torch.device:
     """The CUDA device, or ``NoCudaError`` saying why there is none."""
-    if not torch.cuda.is_available():
-        raise NoCudaError(
-            "no CUDA device: torch.cuda.is_available() is False "
-            f"(torch {torch.__version__}, built for CUDA {torch.version.cuda or 'none: a CPU-only build'})"
-        )
-    return torch.device("cuda")
+    try:
+        return pick_device("cuda")
+    except RuntimeError as error:
+        raise NoCudaError(str(error)) from None
 
 
 def check_chapter_model(device, epochs: int = CHAPTER_EPOCHS, threshold: float = CHAPTER_MSE_THRESHOLD,

@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,10 +106,3 @@ class ScratchCourse:
             }
             return Grade(submission.score, submission.max_score, cells, log)
 
-
-def autograde(assignment: str, notebook: Path, source: Path | None = None) -> Grade:
-    """Release ``assignment`` (from ``source`` or ``solutions/``) and autograde ``notebook`` against it."""
-    with tempfile.TemporaryDirectory(prefix="aecourse-grade-") as root:
-        course = ScratchCourse(Path(root))
-        course.release(assignment, source)
-        return course.grade(assignment, Path(notebook))

@@ -7,7 +7,15 @@ file against its recorded size and SHA-256 before it is used.
 
 from aecourse.data.corruption import add_gaussian_noise, add_masking_noise
 from aecourse.data.files import DATA_ENV_VAR, DataFileError, data_dir
-from aecourse.data.mnist import MNIST_ENV_VAR, MNIST_SHA256, MnistDataError, load_mnist, mnist_path, mnist_tensors
+from aecourse.data.mnist import (
+    MNIST_ENV_VAR,
+    MNIST_SHA256,
+    MnistDataError,
+    load_mnist,
+    mnist_path,
+    mnist_tensors,
+    scale_pixels,
+)
 
 __all__ = [
     "DATA_ENV_VAR",
@@ -21,4 +29,5 @@ __all__ = [
     "load_mnist",
     "mnist_path",
     "mnist_tensors",
+    "scale_pixels",
 ]

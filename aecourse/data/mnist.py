@@ -72,9 +72,37 @@ def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nd
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
 
 
+PIXEL_LAYOUTS = {"images": "(n, height, width)", "flat": "(n, height * width)", "channels": "(n, 1, height, width)"}
+"""The shapes :func:`scale_pixels` gives: as loaded, one row per image for a dense model, with PyTorch's channel axis."""
+
+
+def scale_pixels(images, layout: str = "images", dtype=np.float32) -> np.ndarray:
+    """MNIST's uint8 pixels 0..255 as floats in [0, 1] (divided by 255), in the ``layout`` the model takes.
+
+    ``images`` is a uint8 array of shape (n, height, width), as :func:`load_mnist`
+    returns it. ``layout`` is "images" (the same shape), "flat" (one row of
+    height * width pixels per image, read row by row: a dense model's input) or
+    "channels" (PyTorch's (n, 1, height, width)). The result is a new float32
+    array (``dtype`` for another float type); ``torch.from_numpy`` makes a tensor
+    of it without a copy.
+    """
+    images = np.asarray(images)
+    if layout not in PIXEL_LAYOUTS:
+        raise ValueError(f"layout must be one of {sorted(PIXEL_LAYOUTS)}; found {layout!r}")
+    if images.dtype != np.uint8 or images.ndim != 3:
+        raise ValueError(
+            "expected uint8 images of shape (n, height, width) with pixels 0..255, as load_mnist returns them; "
+            f"found dtype {images.dtype} and shape {images.shape}"
+        )
+    scaled = images.astype(dtype) / np.asarray(255, dtype=dtype)
+    if layout == "flat":
+        return scaled.reshape(len(scaled), -1)
+    return scaled[:, None] if layout == "channels" else scaled
+
+
 def mnist_tensors():
     """MNIST training and test images as float32 PyTorch tensors of shape (n, 1, 28, 28) in [0, 1], on the CPU."""
     import torch
 
     (x_train, _), (x_test, _) = load_mnist()
-    return tuple(torch.from_numpy(images.astype(np.float32) / 255).unsqueeze(1) for images in (x_train, x_test))
+    return tuple(torch.from_numpy(scale_pixels(images, "channels")) for images in (x_train, x_test))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from aecourse.models.dense import keras_initialise
+
 IMAGE_SHAPE = (1, 28, 28)
 """One MNIST image as PyTorch's convolutions take it: (channels, height, width)."""
 
@@ -88,10 +90,7 @@ class DenoisingAutoencoder(nn.Module):
             nn.ConvTranspose2d(32, 32, kernel_size=3, stride=2, padding=1, output_padding=1), nn.ReLU(),  # 32x28x28
             nn.Conv2d(32, 1, kernel_size=3, padding=1), nn.Sigmoid(),  # 1x28x28
         )
-        for module in self.modules():
-            if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
-                nn.init.xavier_uniform_(module.weight)
-                nn.init.zeros_(module.bias)
+        keras_initialise(self, (nn.Conv2d, nn.ConvTranspose2d))
         self.to(memory_format=torch.channels_last)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:

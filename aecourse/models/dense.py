@@ -39,6 +39,14 @@ def layer_widths(sizes: Sequence[int]) -> tuple[int, ...]:
     return sizes + sizes[-2::-1]
 
 
+def keras_initialise(model: nn.Module, layer_types: tuple[type[nn.Module], ...] = (nn.Linear,)) -> None:
+    """Start every layer of ``layer_types`` in ``model`` as Keras does: Glorot-uniform weights, zero biases (in place)."""
+    for module in model.modules():
+        if isinstance(module, layer_types):
+            nn.init.xavier_uniform_(module.weight)  # Glorot uniform, Keras' default kernel initializer
+            nn.init.zeros_(module.bias)  # Keras' default bias initializer
+
+
 def glorot_limit(fan_in: int, fan_out: int) -> float:
     """Bound of Glorot's uniform initialisation: weights are drawn from U(-a, a), a = sqrt(6 / (fan_in + fan_out))."""
     return math.sqrt(6 / (fan_in + fan_out))
@@ -108,10 +116,7 @@ class DenseAutoencoder(nn.Module):
             self.encoder.insert(0, nn.Flatten())
             self.decoder.append(nn.Unflatten(1, tuple(image_shape)))
         if keras_init:
-            for module in self.modules():
-                if isinstance(module, nn.Linear):
-                    nn.init.xavier_uniform_(module.weight)  # Glorot uniform, Keras' default kernel initializer
-                    nn.init.zeros_(module.bias)  # Keras' default bias initializer
+            keras_initialise(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.decoder(self.encoder(x))

@@ -43,10 +43,6 @@ class Limits:
     output_bytes: int = 2 * 2**20
     threads: int = 1
 
-    def describe(self) -> str:
-        return (f"{self.cell_seconds:g} s per cell, {self.notebook_seconds:g} s per notebook, "
-                f"{self.memory_bytes / 2**30:g} GiB of memory, {self.processes} processes, {self.threads} thread(s)")
-
 
 class CgroupLimits:
     """A memory and a pids cgroup (v1) for one sandbox; processes join by writing their pid into them."""

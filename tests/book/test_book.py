@@ -6,23 +6,13 @@ import re
 import zipfile
 
 import pytest
-import yaml
 
+from coursetools.execute import toc_files
 from coursetools.paths import REPO
 
 HTML = REPO / "_build" / "html"
 
 pytestmark = pytest.mark.book
-
-
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        for chapter in part["chapters"]:
-            files.append(chapter["file"])
-            files.extend(section["file"] for section in chapter.get("sections", []))
-    return files
 
 
 PAGES = toc_files()

@@ -57,6 +57,38 @@ def test_tensors_are_scaled_images_with_a_channel_axis():
     assert np.allclose(x_train[:5, 0].numpy(), train_images[:5] / 255)
 
 
+@pytest.mark.parametrize(("layout", "shape"), [("images", (3, 28, 28)), ("flat", (3, 784)), ("channels", (3, 1, 28, 28))])
+def test_scaled_pixels_are_divided_by_255_in_each_layout(layout, shape):
+    """Does scale_pixels give float32 pixels divided by 255, in [0, 1], in the shape of each layout, row by row?"""
+    (images, _), _ = aecourse.load_mnist()
+    scaled = aecourse.scale_pixels(images[:3], layout)
+    assert scaled.shape == shape and scaled.dtype == np.float32
+    assert scaled.min() == 0.0 and scaled.max() == 1.0
+    assert np.array_equal(scaled.reshape(3, 28, 28) * np.float32(255), images[:3].astype(np.float32))
+    assert images[:3].dtype == np.uint8, "scale_pixels changed its input"
+
+
+def test_scaled_pixels_in_another_float_type():
+    """Does scale_pixels give float64 when asked, equal to dividing by 255 in float64?"""
+    pixels = np.array([[[0, 1], [128, 255]]], dtype=np.uint8)
+    scaled = aecourse.scale_pixels(pixels, "flat", dtype=np.float64)
+    assert scaled.dtype == np.float64 and np.array_equal(scaled, pixels.reshape(1, 4) / 255)
+
+
+@pytest.mark.parametrize(
+    ("images", "layout", "words"),
+    [(np.zeros((2, 28, 28), np.float32), "images", "found dtype float32"),
+     (np.zeros((28, 28), np.uint8), "images", "found dtype uint8 and shape (28, 28)"),
+     (np.zeros((2, 28, 28), np.uint8), "nchw", "layout must be one of ['channels', 'flat', 'images']; found 'nchw'")],
+    ids=["floats", "one image", "unknown layout"],
+)
+def test_scale_pixels_refuses_what_is_not_loaded_mnist(images, layout, words):
+    """Does scale_pixels refuse pixels that are not uint8 (n, h, w), or an unknown layout, saying what it found?"""
+    with pytest.raises(ValueError) as raised:
+        aecourse.scale_pixels(images, layout)
+    assert words in str(raised.value)
+
+
 def test_environment_variable_selects_the_file(mnist_copy):
     """Does AECOURSE_MNIST point load_mnist at another copy of the file?"""
     assert aecourse.mnist_path() == mnist_copy.resolve()

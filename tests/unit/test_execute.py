@@ -42,6 +42,14 @@ def book(tmp_path):
     return tmp_path
 
 
+def test_toc_pages_include_sections_in_book_order(book):
+    """Are a chapter's sections in _toc.yml pages of the book too, right after their chapter?"""
+    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nparts:\n  - chapters:\n"
+                                   "      - file: timed\n        sections:\n          - file: forced\n      - file: notes\n")
+    assert execute.toc_files(book) == ["intro", "timed", "forced", "notes"]
+    assert execute.toc_pages(book) == [book / f"{name}.md" for name in ("intro", "timed", "forced", "notes")]
+
+
 def test_chapters_to_run_are_the_cached_notebooks_in_book_order(book):
     """Are the toc's notebook pages chosen in order, leaving out pages executed on every read and plain markdown?"""
     found = execute.chapters_to_run(book)

@@ -212,3 +212,31 @@ def test_forward_parts_give_the_output_the_composition_and_the_last_layer():
     parts = probing.forward_parts(model, images, nn.Linear)
     assert torch.allclose(parts.output, torch.sigmoid(parts.last_layer))
     assert torch.allclose(parts.composed, parts.last_layer) and not torch.allclose(parts.output, parts.composed)
+
+
+def test_layer_output_shapes_records_the_chosen_layers_in_order():
+    """Does layer_output_shapes give each chosen layer's output shape in the order they ran, and the model's output?"""
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, stride=2, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.ConvTranspose2d(4, 1, 4, stride=4))
+    images = torch.rand(2, 1, 8, 8)
+    recorded = probing.layer_output_shapes(model, images)
+    assert recorded.shapes == [("Conv2d", (2, 4, 4, 4)), ("ConvTranspose2d", (2, 1, 8, 8))]
+    assert torch.equal(recorded.output, model(images).detach())
+    with_pooling = probing.layer_output_shapes(model, images, (nn.Conv2d, nn.MaxPool2d, nn.ConvTranspose2d)).shapes
+    assert [name for name, _ in with_pooling] == ["Conv2d", "MaxPool2d", "ConvTranspose2d"]
+
+
+def test_layer_output_shapes_leaves_no_hook_and_no_gradient():
+    """After layer_output_shapes, does the model carry no forward hook, and was the pass run without gradients?"""
+    model = nn.Sequential(nn.Conv2d(1, 2, 3))
+    recorded = probing.layer_output_shapes(model, torch.rand(1, 1, 5, 5))
+    assert not recorded.output.requires_grad
+    assert not model[0]._forward_hooks
+
+
+def test_constant_model_gives_its_value_in_the_input_shape():
+    """Does ConstantModel return its value everywhere, in the input's shape, and have a device to be found?"""
+    model = probing.ConstantModel(0.25)
+    output = model(torch.zeros(3, 1, 4, 4))
+    assert output.shape == (3, 1, 4, 4) and torch.all(output == 0.25)
+    assert next(model.parameters()).device.type == "cpu"
