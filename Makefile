@@ -9,7 +9,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 WHEEL := dist/aecourse-$(VERSION)-py3-none-any.whl
 
 .DEFAULT_GOAL := help
-.PHONY: help book cache-key test test-fast exercises grade check lab dist chromium bubblewrap gpu-check bench clean
+.PHONY: help book translations cache-key test test-fast exercises grade check lab dist chromium bubblewrap gpu-check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,12 @@ book: $(STAMP) $(WHEEL) ## build the HTML book into _build/html (executes the ch
 	echo "$(BIN)/jupyter-book build . -W -n --keep-going"; \
 	$(BIN)/jupyter-book build . -W -n --keep-going || { rm -f $(DOCTREES)/environment.pickle; exit 1; }
 	touch $(BOOK_STAMP)
+
+# Languages the book is translated into; each has its catalogues under locales/<lang>/LC_MESSAGES, one .po per page.
+LANGUAGES := ko
+translations: $(STAMP) ## extract the book's messages into _build/gettext/pot (no chapter runs) and update the catalogues under locales/ to match
+	$(BIN)/python -m coursetools.messages _build/gettext
+	$(BIN)/sphinx-intl update -p _build/gettext/pot -d locales $(foreach lang,$(LANGUAGES),-l $(lang))
 
 $(BOOK_STAMP): $(STAMP) $(BOOK_INPUTS)
 	$(MAKE) --no-print-directory book
