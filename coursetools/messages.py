@@ -31,23 +31,29 @@ OVERRIDES = {
 }
 
 
-def extract(workdir: Path) -> int:
-    """Build the .pot files into ``workdir/pot``; return Sphinx's exit status."""
+def sphinx(builder: str, outdir: Path, doctreedir: Path, overrides: dict, **options) -> int:
+    """Run Sphinx on the book as ``jupyter-book build`` does (its configuration from _config.yml and _toc.yml), with
+    ``overrides`` on top; return Sphinx's exit status. ``options`` go to jupyter_book's build_sphinx."""
     import yaml
     from jupyter_book.sphinx import build_sphinx
 
     title = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
     result = build_sphinx(
         ROOT,
-        workdir / "pot",
+        outdir,
         noconfig=True,
         path_config=ROOT / "_config.yml",
-        confoverrides={"external_toc_path": (ROOT / "_toc.yml").as_posix(), "latex_individualpages": False, "project": title, **OVERRIDES},
-        doctreedir=workdir / ".doctrees",
-        builder="gettext",
-        quiet=True,
+        confoverrides={"external_toc_path": (ROOT / "_toc.yml").as_posix(), "latex_individualpages": False, "project": title, **overrides},
+        doctreedir=doctreedir,
+        builder=builder,
+        **options,
     )
     return result if isinstance(result, int) else 1
+
+
+def extract(workdir: Path) -> int:
+    """Build the .pot files into ``workdir/pot``; return Sphinx's exit status."""
+    return sphinx("gettext", workdir / "pot", workdir / ".doctrees", OVERRIDES, quiet=True)
 
 
 if __name__ == "__main__":
