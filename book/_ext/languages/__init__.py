@@ -1,5 +1,5 @@
 """The book in several languages: a link on every page to the same page in the others (English ⇄ 한국어),
-and glued values in translated sentences (see ``languages.glue``).
+glued values in translated sentences (``languages.glue``) and translated part captions (``languages.toc``).
 
 The book is built once per language (``make book``): the first language of ``book_languages`` at the
 site's root, every other one in a folder named by its code (``_build/html/ko/``). Each page's header
@@ -80,9 +80,11 @@ def add_links(app: Sphinx, pagename: str, templatename: str, context: dict, doct
 
 def setup(app: Sphinx) -> dict:
     from .glue import TranslatedPasteTextRole
+    from .toc import TranslateInsertedToctrees
 
     app.add_config_value("book_languages", {}, "html", dict)
     app.add_role_to_domain("glue", "text", TranslatedPasteTextRole(), override=True)
+    app.add_transform(TranslateInsertedToctrees)
     app.connect("config-inited", add_switch_to_header)
     app.connect("html-page-context", add_links)
     app.add_css_file("languages.css")
