@@ -43,7 +43,7 @@ def switch_target(page: Path, language: str) -> Path:
 def test_every_toc_page_is_built_in_korean(html, page):
     """Does every page of _toc.yml have a Korean page, declared as Korean?"""
     built = html / LANGUAGE / f"{page}.html"
-    assert built.is_file(), f"{page} is in _toc.yml but {built.relative_to(REPO)} was not built"
+    assert built.is_file(), f"{page} is in _toc.yml but {built.relative_to(html)} was not built"
     assert re.search(rf'<html[^>]* lang="{LANGUAGE}"', built.read_text(encoding="utf-8")), f"{built} is not marked lang={LANGUAGE!r}"
 
 
