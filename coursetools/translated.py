@@ -25,6 +25,12 @@ from coursetools.messages import ROOT, sphinx
 
 BUILD = ROOT / "_build"
 
+# The words of the page's furniture that come from settings, not from the catalogues: myst-nb's button over a
+# hidden cell ("Show code cell content"; the kind of content it names is left out).
+INTERFACE = {
+    "ko": {"nb_code_prompt_show": "코드 셀 보기", "nb_code_prompt_hide": "코드 셀 숨기기"},
+}
+
 
 def build(language: str) -> int:
     """Build the book in ``language`` and publish it into _build/html/<language>; return Sphinx's exit status."""
@@ -37,7 +43,8 @@ def build(language: str) -> int:
     status = sphinx("html", work / "html", work / ".doctrees",
                     {"language": language, "nitpicky": True,
                      # the same cache as the English build (by default myst-nb would look beside the output folder)
-                     "nb_execution_cache_path": str(BUILD / ".jupyter_cache")},
+                     "nb_execution_cache_path": str(BUILD / ".jupyter_cache"),
+                     **INTERFACE.get(language, {})},
                     warningiserror=True, keep_going=True)
     if status != 0:
         # As in `make book`: forget what was read, so that the pages that failed are read again next time.
