@@ -32,6 +32,24 @@ INTERFACE = {
 }
 
 
+def translated_title(catalogues: Path) -> dict:
+    """The book's title (_config.yml's, shown in the header and each page's tab) as the catalogues translate it.
+
+    The title is a configuration value, which Sphinx does not translate; it is also the root page's heading,
+    so its translation is in that page's catalogue. Empty when no catalogue translates it.
+    """
+    import yaml
+    from babel.messages.pofile import read_po
+
+    title = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+    for path in sorted(catalogues.rglob("*.po")):
+        with path.open("rb") as file:
+            message = read_po(file).get(title)
+        if message is not None and message.string and not message.fuzzy:
+            return {"html_title": message.string}
+    return {}
+
+
 def build(language: str) -> int:
     """Build the book in ``language`` and publish it into _build/html/<language>; return Sphinx's exit status."""
     catalogues = ROOT / "locales" / language / "LC_MESSAGES"
@@ -44,7 +62,7 @@ def build(language: str) -> int:
                     {"language": language, "nitpicky": True,
                      # the same cache as the English build (by default myst-nb would look beside the output folder)
                      "nb_execution_cache_path": str(BUILD / ".jupyter_cache"),
-                     **INTERFACE.get(language, {})},
+                     **INTERFACE.get(language, {}), **translated_title(catalogues)},
                     warningiserror=True, keep_going=True)
     if status != 0:
         # As in `make book`: forget what was read, so that the pages that failed are read again next time.
