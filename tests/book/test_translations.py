@@ -128,6 +128,8 @@ VARIANTS = {
     "code space": ("코드 공간",),
     # The glossary lists the acronym as a term of its own; Korean texts write it as is.
     "PCA": ("PCA",),
+    # A gradient step is a step of gradient descent, whose Korean name is 경사 하강(법).
+    "gradient": ("경사",),
 }
 
 
