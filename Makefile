@@ -9,7 +9,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 WHEEL := dist/aecourse-$(VERSION)-py3-none-any.whl
 
 .DEFAULT_GOAL := help
-.PHONY: help book cache-key test test-fast lint exercises grade check lab dist chromium bubblewrap gpu-check bench clean
+.PHONY: help book translations cache-key test test-fast lint exercises grade check lab dist chromium bubblewrap gpu-check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,7 +22,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 # What the built book depends on: a change to any of these makes `make test` rebuild it first.
-BOOK_INPUTS := _config.yml _toc.yml $(wildcard book/*.md book/*.bib data/*.npz) $(shell find aecourse -name '*.py')
+BOOK_INPUTS := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/_ext/*/*.py book/_ext/*/templates/* book/_ext/*/static/* data/*.npz locales/*/LC_MESSAGES/book/*.po) $(shell find aecourse -name '*.py')
 BOOK_STAMP := _build/.book-built
 # The execution cache knows a chapter by its code cells only. What those cells run on (the package, the
 # data, the pinned libraries) is keyed here: when it changes, the cache is emptied and every chapter runs again.
@@ -30,6 +30,10 @@ BOOK_STAMP := _build/.book-built
 # source changed, and would otherwise keep serving the old outputs of every other chapter.
 CACHE := _build/.jupyter_cache
 DOCTREES := _build/.doctrees
+# Languages the book is translated into; each has its catalogues under locales/<lang>/LC_MESSAGES, one .po per page,
+# and its own build (coursetools.translated) under _build/<lang>/, published into _build/html/<lang>/.
+LANGUAGES := ko
+TRANSLATED_DOCTREES := $(LANGUAGES:%=_build/%/.doctrees)
 SHA256 := $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo shasum -a 256)
 # The salt changes when the rule does, so that caches made under an older rule are emptied once.
 CACHE_KEY = $$({ echo salt-2; find aecourse data -type f \( -name '*.py' -o -name '*.npz' \) | LC_ALL=C sort | xargs $(SHA256) requirements.txt; } | $(SHA256) | cut -c1-16)
@@ -42,16 +46,21 @@ cache-key: ## print the key of the chapters' execution cache (make book empties 
 ALWAYS_RUN := book/grading.md book/performance.md book/doing_exercises.md
 
 # Chapters are executed into the cache first, several at a time (coursetools.execute); Jupyter Book then finds them there.
-book: $(STAMP) $(WHEEL) ## build the HTML book into _build/html (executes the chapters, BOOK_JOBS at a time, default one per core up to 4; cached)
+book: $(STAMP) $(WHEEL) ## build the HTML book into _build/html, and its translations into _build/html/<lang> (executes the chapters, BOOK_JOBS at a time, default one per core up to 4; cached)
 	@touch $(ALWAYS_RUN)
 	@key=$(CACHE_KEY); if [ "$$(cat $(CACHE)/inputs.key 2>/dev/null)" != "$$key" ]; then \
 		if [ -d $(DOCTREES) ]; then echo "the package, data or libraries changed since the chapters were cached: running every chapter again"; fi; \
-		rm -rf $(CACHE) $(DOCTREES) && mkdir -p $(CACHE) && echo $$key > $(CACHE)/inputs.key; fi; \
+		rm -rf $(CACHE) $(DOCTREES) $(TRANSLATED_DOCTREES) && mkdir -p $(CACHE) && echo $$key > $(CACHE)/inputs.key; fi; \
 	echo "$(BIN)/python -m coursetools.execute$(if $(BOOK_JOBS), --jobs $(BOOK_JOBS))"; \
 	$(BIN)/python -m coursetools.execute $(if $(BOOK_JOBS),--jobs $(BOOK_JOBS)) || exit 1; \
 	echo "$(BIN)/jupyter-book build . -W -n --keep-going"; \
-	$(BIN)/jupyter-book build . -W -n --keep-going || { rm -f $(DOCTREES)/environment.pickle; exit 1; }
+	$(BIN)/jupyter-book build . -W -n --keep-going || { rm -f $(DOCTREES)/environment.pickle; exit 1; }; \
+	for lang in $(LANGUAGES); do echo "$(BIN)/python -m coursetools.translated $$lang"; $(BIN)/python -m coursetools.translated $$lang || exit 1; done
 	touch $(BOOK_STAMP)
+
+translations: $(STAMP) ## extract the book's messages into _build/gettext/pot (no chapter runs) and update the catalogues under locales/ to match
+	$(BIN)/python -m coursetools.messages _build/gettext
+	$(BIN)/sphinx-intl update -p _build/gettext/pot -d locales $(foreach lang,$(LANGUAGES),-l $(lang))
 
 $(BOOK_STAMP): $(STAMP) $(BOOK_INPUTS)
 	$(MAKE) --no-print-directory book
