@@ -11,6 +11,7 @@ import io
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,3 +235,32 @@ def test_catalogue_passes_msgfmt_check(path):
     result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
     errors = [line for line in result.stderr.splitlines() if "still has the initial default value" not in line]
     assert result.returncode == 0, f"{page_of(path)}.po: msgfmt --check says:\n" + "\n".join(errors)
+
+
+# --- Catalogues up to date with the English ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory) -> Path:
+    """The messages of the English sources as they are now: ``python -m coursetools.messages`` (no chapter runs)."""
+    workdir = tmp_path_factory.mktemp("gettext")
+    done = subprocess.run([sys.executable, "-m", "coursetools.messages", str(workdir)], cwd=REPO,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, f"extracting the book's messages failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    return workdir / "pot"
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=page_of)
+def test_catalogue_holds_the_english_as_it_is_now(path, templates):
+    """Does the catalogue hold exactly the page's current English sentences (make translations run since the last
+    English edit), so that no sentence reaches the translated build in English, or stale?"""
+    template = templates / "book" / f"{path.stem}.pot"
+    assert template.exists(), f"{page_of(path)}.po: the book has no page {path.stem} any more; remove the catalogue"
+    now = {message.id for message in messages(template)}
+    held = {message.id for message in messages(path)}
+    new = [first_words(text) for text in sorted(now - held)]
+    gone = [first_words(text) for text in sorted(held - now)]
+    assert not new and not gone, (
+        f"{page_of(path)}.po is out of date with book/{path.stem}.md; run `make translations` and translate what it "
+        f"brings in. Sentences not in the catalogue: {new}; sentences the page no longer has: {gone}"
+    )
