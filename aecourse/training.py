@@ -11,6 +11,7 @@ Keras helpers at the end.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import sys
 import time
@@ -117,47 +118,75 @@ def train_epoch(model, optimizer, inputs, device, *, targets=None, mask=None, lo
     return total.item() / len(inputs)
 
 
-def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=None, loss=masked_mse,
-                      batch_size: int = 256, learning_rate: float = 1e-3, weight_decay: float = 0.0,
-                      decoupled_weight_decay: bool = False, one_cycle: bool = False, mixed_precision: bool = False,
-                      seed: int | None = None, validation=None, progress: bool = False,
-                      verbose: bool = True, flush_denormals: bool = True) -> TrainingHistory:
-    """Train ``model`` on ``device`` with Adam to map ``inputs`` to ``targets`` (by default the inputs themselves).
+@dataclass(frozen=True)
+class Recipe:
+    """How ``train_autoencoder`` trains: batches, optimiser, schedule, precision and regularisation.
 
-    ``inputs`` (and ``targets``, ``mask``) are tensors or NumPy arrays whose first
-    axis counts examples, usually on the CPU. The batches are shuffled anew each
-    epoch, by PyTorch's global generator (which ``course.seed_everything`` seeds)
-    or, given a ``seed``, by a generator of their own.
-    ``validation``, a tensor of inputs, gives the test MSE after each epoch
-    (``val_losses``). With ``progress`` a bar runs over each epoch's batches; with
-    ``verbose`` one line per epoch gives its losses and seconds. ``weight_decay``
-    adds an L2 penalty on the weights (Adam's own, added to the gradient), or
-    with ``decoupled_weight_decay`` shrinks every parameter by
+    ``weight_decay`` adds an L2 penalty on the weights (Adam's own, added to the
+    gradient), or with ``decoupled_weight_decay`` shrinks every parameter by
     ``learning_rate * weight_decay`` each step (AdamW). With ``one_cycle`` the
     learning rate follows PyTorch's one-cycle schedule, rising to ``learning_rate``
     and falling far below it by the last batch; ``mixed_precision`` computes the
-    forward pass in bfloat16 (see :func:`train_epoch`). On the CPU, denormal
-    floats are flushed to zero while it trains (see :func:`denormals_flushed`;
-    ``flush_denormals=False`` keeps them, to measure what that costs). Raises
+    forward pass in bfloat16 (see :func:`train_epoch`). On the CPU, denormal floats
+    are flushed to zero while it trains (see :func:`denormals_flushed`;
+    ``flush_denormals=False`` keeps them, to measure what that costs). A new way of
+    training is a new field here, not a new parameter of ``train_autoencoder``.
+    """
+
+    batch_size: int = 256
+    learning_rate: float = 1e-3
+    weight_decay: float = 0.0
+    decoupled_weight_decay: bool = False
+    one_cycle: bool = False
+    mixed_precision: bool = False
+    flush_denormals: bool = True
+
+
+def recipe_with(recipe: Recipe | None, settings: dict) -> Recipe:
+    """``recipe`` (default: ``Recipe()``) with ``settings`` replaced; an unknown setting is refused by name."""
+    known = Recipe.__dataclass_fields__
+    unknown = sorted(set(settings) - set(known))
+    if unknown:
+        raise TypeError(f"train_autoencoder got unknown setting(s) {unknown}; expected keyword arguments of its own "
+                        f"or fields of Recipe: {sorted(known)}")
+    return dataclasses.replace(recipe or Recipe(), **settings)
+
+
+def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=None, loss=masked_mse,
+                      recipe: Recipe | None = None, seed: int | None = None, validation=None, progress: bool = False,
+                      verbose: bool = True, **settings) -> TrainingHistory:
+    """Train ``model`` on ``device`` with Adam to map ``inputs`` to ``targets`` (by default the inputs themselves).
+
+    ``inputs`` (and ``targets``, ``mask``) are tensors or NumPy arrays whose first
+    axis counts examples, usually on the CPU. How it trains is a :class:`Recipe`:
+    give one as ``recipe``, or any of its fields as keyword arguments
+    (``batch_size=32, one_cycle=True``), which replace the recipe's. The batches are
+    shuffled anew each epoch, by PyTorch's global generator (which
+    ``course.seed_everything`` seeds) or, given a ``seed``, by a generator of their
+    own. ``validation``, a tensor of inputs, gives the test MSE after each epoch
+    (``val_losses``). With ``progress`` a bar runs over each epoch's batches; with
+    ``verbose`` one line per epoch gives its losses and seconds. Raises
     ``FloatingPointError`` if an epoch's mean loss is not finite.
     """
+    recipe = recipe_with(recipe, settings)
     device = torch.device(device)
     inputs, targets, mask = (None if array is None else torch.as_tensor(array) for array in (inputs, targets, mask))
     model.to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate, weight_decay=weight_decay,
-                                 decoupled_weight_decay=decoupled_weight_decay, fused=device.type in ("cpu", "cuda"))
+    optimizer = torch.optim.Adam(model.parameters(), lr=recipe.learning_rate, weight_decay=recipe.weight_decay,
+                                 decoupled_weight_decay=recipe.decoupled_weight_decay,
+                                 fused=device.type in ("cpu", "cuda"))
     generator = None if seed is None else torch.Generator().manual_seed(seed)
     history = TrainingHistory(device_name(device))
-    batches = math.ceil(len(inputs) / batch_size)
-    scheduler = (torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=learning_rate, total_steps=epochs * batches)
-                 if one_cycle else None)
+    batches = math.ceil(len(inputs) / recipe.batch_size)
+    scheduler = (torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=recipe.learning_rate,
+                                                     total_steps=epochs * batches) if recipe.one_cycle else None)
     for epoch in range(1, epochs + 1):
         synchronize(device)
         start = time.perf_counter()
-        with progress_bar(batches, f"epoch {epoch}/{epochs}", progress) as bar, denormals_flushed(flush_denormals):
+        with progress_bar(batches, f"epoch {epoch}/{epochs}", progress) as bar, denormals_flushed(recipe.flush_denormals):
             epoch_loss = train_epoch(model, optimizer, inputs, device, targets=targets, mask=mask, loss=loss,
-                                     batch_size=batch_size, generator=generator, bar=bar, scheduler=scheduler,
-                                     mixed_precision=mixed_precision)
+                                     batch_size=recipe.batch_size, generator=generator, bar=bar, scheduler=scheduler,
+                                     mixed_precision=recipe.mixed_precision)
         synchronize(device)
         history.epoch_seconds.append(time.perf_counter() - start)
         if not math.isfinite(epoch_loss):

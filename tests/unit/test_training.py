@@ -180,3 +180,21 @@ def test_training_flushes_denormals_only_while_it_trains(denormals_kept, images,
     training.train_autoencoder(small_model(), images, 1, "cpu", loss=loss, batch_size=100, flush_denormals=flush,
                                verbose=False)
     assert seen == [flush, flush] and not training.flushing_denormals()
+
+
+def test_a_recipe_and_its_fields_as_keywords_train_alike(images):
+    """Does a Recipe train exactly as its fields given as keyword arguments do, and do keywords replace its fields?"""
+    recipe = training.Recipe(batch_size=20, learning_rate=1e-2, one_cycle=True)
+    by_recipe = training.train_autoencoder(small_model(), images, 2, "cpu", recipe=recipe, seed=1, verbose=False)
+    by_keywords = training.train_autoencoder(small_model(), images, 2, "cpu", batch_size=20, learning_rate=1e-2,
+                                             one_cycle=True, seed=1, verbose=False)
+    replaced = training.train_autoencoder(small_model(), images, 2, "cpu", recipe=recipe, one_cycle=False, seed=1,
+                                          verbose=False)
+    assert by_recipe.losses == by_keywords.losses and by_recipe.learning_rates == by_keywords.learning_rates
+    assert replaced.learning_rates == [1e-2, 1e-2]
+
+
+def test_an_unknown_setting_is_refused_by_name(images):
+    """Is a misspelt setting refused with its name and the settings a Recipe has, instead of being ignored?"""
+    with pytest.raises(TypeError, match=r"\['batchsize'\].*batch_size"):
+        training.train_autoencoder(small_model(), images, 1, "cpu", batchsize=20, verbose=False)
