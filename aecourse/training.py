@@ -141,6 +141,18 @@ class Recipe:
     mixed_precision: bool = False
     flush_denormals: bool = True
 
+    def optimizer(self, model: nn.Module, device: torch.device) -> torch.optim.Adam:
+        """Adam (or AdamW's decoupled decay) over ``model``'s parameters, fused on the CPU and CUDA."""
+        return torch.optim.Adam(model.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay,
+                                decoupled_weight_decay=self.decoupled_weight_decay,
+                                fused=device.type in ("cpu", "cuda"))
+
+    def scheduler(self, optimizer: torch.optim.Optimizer, total_steps: int):
+        """The one-cycle schedule over ``total_steps`` batches when ``one_cycle``, else None (a constant rate)."""
+        if not self.one_cycle:
+            return None
+        return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=self.learning_rate, total_steps=total_steps)
+
 
 def recipe_with(recipe: Recipe | None, settings: dict) -> Recipe:
     """``recipe`` (default: ``Recipe()``) with ``settings`` replaced; an unknown setting is refused by name."""
@@ -157,29 +169,21 @@ def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=
                       verbose: bool = True, **settings) -> TrainingHistory:
     """Train ``model`` on ``device`` with Adam to map ``inputs`` to ``targets`` (by default the inputs themselves).
 
-    ``inputs`` (and ``targets``, ``mask``) are tensors or NumPy arrays whose first
-    axis counts examples, usually on the CPU. How it trains is a :class:`Recipe`:
-    give one as ``recipe``, or any of its fields as keyword arguments
-    (``batch_size=32, one_cycle=True``), which replace the recipe's. The batches are
-    shuffled anew each epoch, by PyTorch's global generator (which
-    ``course.seed_everything`` seeds) or, given a ``seed``, by a generator of their
-    own. ``validation``, a tensor of inputs, gives the test MSE after each epoch
-    (``val_losses``). With ``progress`` a bar runs over each epoch's batches; with
-    ``verbose`` one line per epoch gives its losses and seconds. Raises
+    ``inputs`` (``targets``, ``mask``): tensors or arrays, examples along the first axis. How it trains is a
+    :class:`Recipe`, or its fields as keywords (``batch_size=32``), which replace the recipe's. Batches are
+    shuffled each epoch by PyTorch's global generator, or by their own given a ``seed``. ``validation`` (inputs)
+    adds each epoch's test MSE; ``progress`` shows a bar, ``verbose`` a line per epoch. Raises
     ``FloatingPointError`` if an epoch's mean loss is not finite.
     """
     recipe = recipe_with(recipe, settings)
     device = torch.device(device)
     inputs, targets, mask = (None if array is None else torch.as_tensor(array) for array in (inputs, targets, mask))
     model.to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=recipe.learning_rate, weight_decay=recipe.weight_decay,
-                                 decoupled_weight_decay=recipe.decoupled_weight_decay,
-                                 fused=device.type in ("cpu", "cuda"))
+    optimizer = recipe.optimizer(model, device)
     generator = None if seed is None else torch.Generator().manual_seed(seed)
     history = TrainingHistory(device_name(device))
     batches = math.ceil(len(inputs) / recipe.batch_size)
-    scheduler = (torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=recipe.learning_rate,
-                                                     total_steps=epochs * batches) if recipe.one_cycle else None)
+    scheduler = recipe.scheduler(optimizer, epochs * batches)
     for epoch in range(1, epochs + 1):
         synchronize(device)
         start = time.perf_counter()
@@ -189,20 +193,26 @@ def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=
                                      mixed_precision=recipe.mixed_precision)
         synchronize(device)
         history.epoch_seconds.append(time.perf_counter() - start)
-        if not math.isfinite(epoch_loss):
-            raise FloatingPointError(
-                f"epoch {epoch}: the mean training loss is {epoch_loss}; expected a finite number "
-                "(check the input for NaN or infinite values, or lower the learning rate)"
-            )
-        history.losses.append(epoch_loss)
-        history.learning_rates.append(optimizer.param_groups[0]["lr"])
-        report = f"epoch {epoch}/{epochs}: loss {epoch_loss:.5f}"
-        if validation is not None:
-            history.val_losses.append(reconstruction_mse(model, validation, device))
-            report += f", val_loss {history.val_losses[-1]:.5f}"
-        if verbose:
-            print(f"{report}, {history.epoch_seconds[-1]:.1f} s on {history.device}", flush=True)
+        _record_epoch(history, f"epoch {epoch}/{epochs}", epoch_loss, optimizer, model, validation, device, verbose)
     return history
+
+
+def _record_epoch(history: TrainingHistory, name: str, epoch_loss: float, optimizer, model, validation, device,
+                  verbose: bool) -> None:
+    """Add an epoch's loss, learning rate and validation MSE to ``history``; refuse a loss that is not finite."""
+    if not math.isfinite(epoch_loss):
+        raise FloatingPointError(
+            f"{name.split('/')[0]}: the mean training loss is {epoch_loss}; expected a finite number "
+            "(check the input for NaN or infinite values, or lower the learning rate)"
+        )
+    history.losses.append(epoch_loss)
+    history.learning_rates.append(optimizer.param_groups[0]["lr"])
+    report = f"{name}: loss {epoch_loss:.5f}"
+    if validation is not None:
+        history.val_losses.append(reconstruction_mse(model, validation, device))
+        report += f", val_loss {history.val_losses[-1]:.5f}"
+    if verbose:
+        print(f"{report}, {history.epoch_seconds[-1]:.1f} s on {history.device}", flush=True)
 
 
 def choose_learning_rate(build, inputs, validation, rates, epochs: int, device, *, seed: int = 0,

@@ -162,6 +162,14 @@ class KernelStopped(Exception):
         self.reason, self.detail = reason, detail
 
 
+def kernel_prefix(work_dir: Path, limits: Limits, sandbox: str, cgroups: CgroupLimits | None) -> list[str]:
+    """What the kernel's command runs under: its cgroup (when there is one), then bubblewrap and the task limit."""
+    prefix = cgroups.command_prefix() if cgroups else []
+    if sandbox == "bwrap":
+        prefix += bwrap_prefix(work_dir, limits) + ([] if cgroups else task_limit_command(limits))
+    return prefix
+
+
 class SandboxedKernel:
     """A kernel in a sandbox (or, with ``sandbox="none"``, not), under the limits, for one submission's cells."""
 
@@ -178,10 +186,7 @@ class SandboxedKernel:
         sockets.mkdir(parents=True, exist_ok=True)
         self.manager = _SandboxedKernelManager(transport="ipc", ip=str(sockets / "ipc"),
                                                connection_file=str(sockets / "connection.json"))
-        prefix = self.cgroups.command_prefix() if self.cgroups else []
-        if self.sandbox == "bwrap":
-            prefix += bwrap_prefix(self.work_dir, self.limits) + ([] if self.cgroups else task_limit_command(self.limits))
-        self.manager.prefix = prefix
+        self.manager.prefix = kernel_prefix(self.work_dir, self.limits, self.sandbox, self.cgroups)
         environment = {**kernel_environment(self.work_dir, self.limits), "PATH": os.environ.get("PATH", "")}
         self.kernel_log = (sockets / "kernel.log").open("wb")
         try:
