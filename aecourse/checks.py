@@ -26,7 +26,9 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 FORBIDDEN = ("torch", "keras", "tensorflow", "aecourse")
-"""The packages an answer checked by :func:`answer` may not call into: the frameworks, which measure, and the course package."""
+"""The packages an answer checked by :func:`answer` may not call into: the frameworks, which measure, and the course
+package.
+"""
 
 
 def describe(value) -> str:
@@ -41,7 +43,8 @@ def describe_call(function: Callable, *args, **kwargs) -> str:
 
 
 def _caller_of(forbidden: tuple[str, ...], getprofile=sys.getprofile, setprofile=sys.setprofile, frame=sys._getframe):
-    """:func:`answer`, with the forbidden packages and the profiler's switches bound where a notebook cannot rebind them.
+    """:func:`answer`, with the forbidden packages and the profiler's switches bound where a notebook cannot rebind
+    them.
 
     A submission that empties ``aecourse.checks.FORBIDDEN`` or replaces the
     module's ``sys`` changes nothing here.
@@ -100,7 +103,9 @@ answer = _caller_of(FORBIDDEN)
 
 
 def same_size(want: int, got) -> bool:
-    """Is ``got`` the integer ``want``: a Python or NumPy integer equal to it? Another type, however it compares, is not."""
+    """Is ``got`` the integer ``want``: a Python or NumPy integer equal to it? Another type, however it compares, is
+    not.
+    """
     integer = type(got) is int or (isinstance(got, np.integer) and type(got).__module__ == "numpy")
     return integer and int(got) == want
 

@@ -337,7 +337,9 @@ def forward_parts(model: nn.Module, images: torch.Tensor, layer_type: type[nn.Mo
 
 @dataclass(frozen=True)
 class LayerShapes:
-    """One forward pass without gradients: each watched layer's class name and output shape, in the order they ran, and the model's output."""
+    """One forward pass without gradients: each watched layer's class name and output shape, in the order they ran, and
+    the model's output.
+    """
 
     shapes: list[tuple[str, tuple[int, ...]]]
     output: torch.Tensor
@@ -345,7 +347,9 @@ class LayerShapes:
 
 def layer_output_shapes(model: nn.Module, images: torch.Tensor,
                         layer_types: tuple[type[nn.Module], ...] = (nn.Conv2d, nn.ConvTranspose2d)) -> LayerShapes:
-    """Run ``images`` through ``model`` and record, with forward hooks, the output shape of every layer of ``layer_types``."""
+    """Run ``images`` through ``model`` and record, with forward hooks, the output shape of every layer of
+    ``layer_types``.
+    """
     shapes: list[tuple[str, tuple[int, ...]]] = []
     layers = [module for module in model.modules() if isinstance(module, layer_types)]
     handles = [layer.register_forward_hook(lambda module, inputs, output: shapes.append((type(module).__name__, tuple(output.shape))))

@@ -54,7 +54,9 @@ class Chapter:
 
 
 def toc_files(root: Path = REPO) -> list[str]:
-    """Every page of ``_toc.yml``, chapters and their sections, in the book's order, as the toc names them (no suffix)."""
+    """Every page of ``_toc.yml``, chapters and their sections, in the book's order, as the toc names them (no suffix).
+
+    """
     toc = yaml.safe_load((root / "_toc.yml").read_text())
     files = [toc["root"]]
     for part in toc.get("parts", []):

@@ -73,7 +73,9 @@ def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nd
 
 
 PIXEL_LAYOUTS = {"images": "(n, height, width)", "flat": "(n, height * width)", "channels": "(n, 1, height, width)"}
-"""The shapes :func:`scale_pixels` gives: as loaded, one row per image for a dense model, with PyTorch's channel axis."""
+"""The shapes :func:`scale_pixels` gives: as loaded, one row per image for a dense model, with PyTorch's channel axis.
+
+"""
 
 
 def scale_pixels(images, layout: str = "images", dtype=np.float32) -> np.ndarray:

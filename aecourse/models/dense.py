@@ -40,7 +40,9 @@ def layer_widths(sizes: Sequence[int]) -> tuple[int, ...]:
 
 
 def keras_initialise(model: nn.Module, layer_types: tuple[type[nn.Module], ...] = (nn.Linear,)) -> None:
-    """Start every layer of ``layer_types`` in ``model`` as Keras does: Glorot-uniform weights, zero biases (in place)."""
+    """Start every layer of ``layer_types`` in ``model`` as Keras does: Glorot-uniform weights, zero biases (in place).
+
+    """
     for module in model.modules():
         if isinstance(module, layer_types):
             nn.init.xavier_uniform_(module.weight)  # Glorot uniform, Keras' default kernel initializer

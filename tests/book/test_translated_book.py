@@ -32,7 +32,7 @@ def html():
 def switch_target(page: Path, language: str) -> Path:
     """The file the page's language switch links to for ``language``, resolved against the page's folder."""
     text = page.read_text(encoding="utf-8")
-    switch = re.search(r'<nav class="language-switch".*?</nav>', text, flags=re.S)
+    switch = re.search(r'<nav class="language-switch".*?</nav>', text, flags=re.DOTALL)
     assert switch, f"{page.relative_to(HTML)} has no language switch"
     link = re.search(rf'<a [^>]*href="([^"]+)" hreflang="{language}"', switch.group(0))
     assert link, f"the language switch of {page.relative_to(HTML)} has no link to {language!r}:\n{switch.group(0)}"

@@ -57,7 +57,7 @@ KEPT_ROLE = re.compile(r"\{(?:glue(?::\w+)?|cite(?::\w+)?|numref|doc|eq)\}`[^`]*
 # Roles whose words are translated but whose target is kept: {ref}`words <label>`, {term}`words <term>`.
 TARGET_ROLE = re.compile(r"\{(ref|download|term)\}`(?:([^`<]*)<([^>`]+)>|([^`<]+))`")
 ANY_ROLE = re.compile(r"\{[\w:-]+\}`[^`]*`")
-MATH = re.compile(r"\$\$.*?\$\$|(?<!\$)\$[^$\n]+\$", re.S)
+MATH = re.compile(r"\$\$.*?\$\$|(?<!\$)\$[^$\n]+\$", re.DOTALL)
 LINK_TARGET = re.compile(r"\]\(([^)]*)\)")
 INLINE_CODE = re.compile(r"`[^`\n]+`")
 EMPHASIS = re.compile(r"(\*\*?)[^*\n]+\1")
@@ -106,7 +106,7 @@ class GlossaryEntry:
 def glossary_entries(markdown: str) -> list[GlossaryEntry]:
     """The entries of the ```{glossary} blocks of book/glossary.md: terms, one a line, then an indented definition."""
     entries = []
-    for block in re.findall(r"^```\{glossary\}\n(.*?)^```", markdown, flags=re.S | re.M):
+    for block in re.findall(r"^```\{glossary\}\n(.*?)^```", markdown, flags=re.DOTALL | re.MULTILINE):
         terms: list[str] = []
         for line in block.splitlines():
             if line.strip() and not line.startswith((" ", "\t")):
@@ -153,7 +153,7 @@ def glossary_misses(english: str, korean: str, entries: list[GlossaryEntry] = GL
     by_length = sorted(((term, entry) for entry in entries for term in entry.english), key=lambda pair: -len(pair[0]))
     misses = []
     for term, entry in by_length:
-        pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?:s|es)?(?![\w-])", 0 if term.isupper() else re.I)
+        pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?:s|es)?(?![\w-])", 0 if term.isupper() else re.IGNORECASE)
         if not pattern.search(text):
             continue
         text = pattern.sub(" ", text)

@@ -52,7 +52,9 @@ def test_answer_fails_a_compiled_framework_function_given_as_the_answer():
 
 
 def test_answer_does_not_count_its_own_frame():
-    """With a package forbidden that answer() itself calls (sys), do only the answer's calls count, not answer()'s own?"""
+    """With a package forbidden that answer() itself calls (sys), do only the answer's calls count, not answer()'s own?
+
+    """
     strict = aecourse.checks._caller_of(("sys",))
     assert strict(by_formula, 5, 3) == 3
 
@@ -115,7 +117,9 @@ def test_answer_restores_the_profiler_it_found():
 
 
 def test_same_size_wants_an_integer_type():
-    """Does same_size accept Python and NumPy integers equal to the expected size, and nothing else that compares equal?"""
+    """Does same_size accept Python and NumPy integers equal to the expected size, and nothing else that compares
+    equal?
+    """
     assert same_size(14, 14) and same_size(14, np.int64(14))
     assert not same_size(14, 14.0) and not same_size(14, np.float32(14)) and not same_size(14, 15)
 
@@ -166,7 +170,9 @@ def test_describe_call_shows_arrays_by_shape():
 
 
 def test_importing_the_checks_loads_no_framework():
-    """Does `import aecourse.checks` load neither PyTorch nor TensorFlow/Keras, so that a NumPy exercise pays for neither?"""
+    """Does `import aecourse.checks` load neither PyTorch nor TensorFlow/Keras, so that a NumPy exercise pays for
+    neither?
+    """
     code = "import sys, aecourse.checks; print(sorted(m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert result.stdout.strip() == "[]", f"import aecourse.checks loaded {result.stdout.strip()}"
