@@ -63,8 +63,8 @@ test: $(STAMP) $(BOOK_STAMP) ## run the whole test suite (builds the book first 
 exercises: $(STAMP) ## regenerate exercises/ from solutions/ with nbgrader
 	$(BIN)/python -m coursetools.release
 
-grade: $(STAMP) ## grade a class in sandboxes: make grade ASSIGNMENT=ex01_mnist_data SUBMISSIONS=dir [OUT= WORKERS= SANDBOX=none SCHEDULER=tcp://host:8786]
-	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade ASSIGNMENT=<id> SUBMISSIONS=<dir> [OUT=<dir>] [WORKERS=<n>] [SANDBOX=none] [SCHEDULER=tcp://host:8786]"; exit 2; }
+grade: $(STAMP) ## grade a class in sandboxes: make grade ASSIGNMENT=ex01_mnist_data [SUBMISSIONS=submitted OUT= WORKERS= SANDBOX=none SCHEDULER=tcp://host:8786]
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make grade ASSIGNMENT=<id> [SUBMISSIONS=<dir>, default: nbgrader's submitted/] [OUT=<dir>] [WORKERS=<n>] [SANDBOX=none] [SCHEDULER=tcp://host:8786]"; exit 2; }
 	@test "$(SANDBOX)" = none || command -v bwrap >/dev/null || $(MAKE) --no-print-directory bubblewrap
 	$(BIN)/python -m coursetools.grade $(ASSIGNMENT) $(SUBMISSIONS) $(if $(OUT),--out $(OUT)) $(if $(WORKERS),--workers $(WORKERS)) $(if $(SANDBOX),--sandbox $(SANDBOX)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
@@ -94,10 +94,11 @@ chromium: ## install the browser that the browser tests drive (Debian package ch
 	if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; }; \
 	else echo "chromium is missing: install it with 'sudo apt-get install chromium' (without it the browser tests are skipped)"; exit 2; fi
 
-bubblewrap: ## install the sandbox that grading uses (Debian package bubblewrap; needs root)
-	@command -v bwrap >/dev/null && exit 0; \
-	if [ "$$(id -u)" = 0 ]; then apt-get install -y -q bubblewrap || { apt-get update -q && apt-get install -y -q bubblewrap; }; \
-	else echo "bubblewrap (bwrap) is missing: install it with 'sudo apt-get install bubblewrap' (or grade without a sandbox: SANDBOX=none)"; exit 2; fi
+bubblewrap: ## install bubblewrap, the sandbox grading uses, and check ordinary users get one here (root; adds its AppArmor profile on Ubuntu 23.10+)
+	@command -v bwrap >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q bubblewrap || { apt-get update -q && apt-get install -y -q bubblewrap; }; \
+		else echo "bubblewrap (bwrap) is missing: install it with 'sudo make bubblewrap' (or grade without a sandbox: SANDBOX=none)"; exit 2; fi; }
+	@$(PYTHON) -m coursetools.grading.hosts --fix
 
 gpu-check: $(STAMP) ## train on the CUDA GPU; check devices, loss and epoch times (fails without CUDA)
 	$(BIN)/python -m coursetools.gpu_check
@@ -105,6 +106,6 @@ gpu-check: $(STAMP) ## train on the CUDA GPU; check devices, loss and epoch time
 bench: $(STAMP) ## measure training speed against the hardware's floor, autograde and grading time; BOOK=1 adds the environment's creation, book builds and make test (writes benchmarks/results.json)
 	$(BIN)/python -m coursetools.bench $(if $(BOOK),--book)
 
-clean: ## remove the built book, the wheel (dist/), caches, gradebook.db, grades/ (make grade's default OUT) and nbgrader's submitted/ (originals kept there too), autograded/, feedback/; keeps .venv
-	rm -rf _build dist build .pytest_cache gradebook.db submitted autograded feedback grades
+clean: ## remove the built book, the wheel (dist/), caches, grades/ (make grade's default OUT) and nbgrader's autograded/ and feedback/; keeps .venv, and the students' submitted/ and gradebook.db
+	rm -rf _build dist build .pytest_cache autograded feedback grades
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

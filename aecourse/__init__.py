@@ -8,8 +8,8 @@ Import it once at the top of a notebook::
 The names below are the ones every chapter needs. The rest is organised by job,
 each in its own module: ``data`` (the data sets), ``models`` (the autoencoders,
 Keras and PyTorch side by side), ``training`` (the training loop),
-``inspection`` (layer tables and parameter counts), ``probing`` (what a training
-loop did, batch by batch), ``metrics``,
+``inspection`` (layer tables and parameter counts), ``probing`` (what an answer
+did: its devices, batches, calls and the names it read), ``metrics``,
 ``convolution`` (size formulas, geometry, sizes measured on real layers) and
 ``figures``. Importing this package loads neither TensorFlow nor PyTorch: a
 chapter pays for the framework it uses, and only when it uses it.

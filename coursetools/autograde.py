@@ -15,21 +15,22 @@ import sys
 from pathlib import Path
 
 from coursetools.grading.limits import Limits
+from coursetools.grading.record import Submission
 from coursetools.grading.sandbox import SandboxUnavailable, check_sandbox
-from coursetools.grading.submissions import Submission, grade_submission
+from coursetools.grading.submissions import grade_submission
 from coursetools.paths import assignments, notebook_name
 
 
-def print_score(score) -> None:
+def print_score(submission: Submission) -> None:
     """Each test cell's result and points, the repairs, and the total with the status."""
-    for test in score.tests:
-        mark = "ok  " if test.points == test.max_points else "FAIL"
+    for test in submission.tests:
+        mark = "ok  " if test.passed else "FAIL"
         print(f"{mark} {test.grade_id:40s} {test.points:g} / {test.max_points:g}  {test.question}")
-        if test.points < test.max_points:
+        if not test.passed:
             print(f"     {test.outcome}")
-    for repair in score.repairs:
+    for repair in submission.repairs:
         print(f"note: {repair}")
-    print(f"total {score.score:g} / {score.max_score:g} ({score.status}: {score.note})")
+    print(f"total {submission.score:g} / {submission.max_score:g} ({submission.status}: {submission.note})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,8 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"grading could not start: {error}", file=sys.stderr)
         return 2
     files = {notebook_name(arguments.assignment): arguments.notebook.read_bytes()}
-    score, _ = grade_submission(arguments.assignment, Submission("submission", files, []), Limits(), arguments.sandbox)
-    print_score(score)
+    print_score(grade_submission(Submission(arguments.assignment, "submission", files), Limits(), arguments.sandbox))
     return 0
 
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from coursetools.autograde import print_score
 from coursetools.grading.limits import Limits
+from coursetools.grading.record import Submission
 from coursetools.grading.sandbox import SandboxUnavailable, check_bwrap
-from coursetools.grading.submissions import Submission, grade_submission
+from coursetools.grading.submissions import grade_submission
 from coursetools.paths import assignments, notebook_name
 
 
@@ -51,8 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.sandbox == "none":
         print(f"note: running without a sandbox ({why}), which is fine for your own notebook", file=sys.stderr)
     files = {notebook_name(assignment): arguments.notebook.read_bytes()}
-    score, _ = grade_submission(assignment, Submission("you", files, []), Limits(), arguments.sandbox, visible_only=True)
-    print_score(score)
+    print_score(grade_submission(Submission(assignment, "you", files), Limits(), arguments.sandbox, visible_only=True))
     print("(the visible tests only; the grader adds hidden cases)")
     return 0
 

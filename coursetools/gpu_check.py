@@ -26,6 +26,7 @@ from aecourse.data import mnist_tensors
 from aecourse.devices import device_name
 from aecourse.models.conv import ConvAutoencoder
 from aecourse.training import reconstruction_mse, train_autoencoder
+from coursetools.grading import cells
 from coursetools.paths import solution_notebook
 
 # The chapter trains 10 epochs at batch 256 and learning rate 0.002 and reaches a test
@@ -103,10 +104,10 @@ def run_notebook_cells(path) -> tuple[dict, dict[str, float]]:
     for number, cell in enumerate(notebook["cells"]):
         if cell["cell_type"] != "code":
             continue
-        name = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", f"cell {number}")
+        name = cells.grade_id(cell) or f"cell {number}"
         start = time.perf_counter()
         try:
-            exec(compile("".join(cell["source"]), f"{path.name}:{name}", "exec"), namespace)
+            exec(compile(cells.source(cell), f"{path.name}:{name}", "exec"), namespace)
         except Exception as error:
             raise AssertionError(f"{path.name}, cell {name!r} failed: {type(error).__name__}: {error}") from error
         seconds[name] = time.perf_counter() - start

@@ -1,15 +1,18 @@
 """Grade a class's submissions, each in its own sandbox (``make grade``).
 
-    python -m coursetools.grade ASSIGNMENT SUBMISSIONS [--out DIR] [--workers N] [--sandbox bwrap|none]
+    python -m coursetools.grade ASSIGNMENT [SUBMISSIONS] [--out DIR] [--workers N] [--sandbox bwrap|none]
                                 [--scheduler tcp://HOST:8786] [--no-gradebook] [--cell-timeout S] ...
 
 SUBMISSIONS is in nbgrader's layout, ``<student>/<assignment>/<assignment>.ipynb``
-(other files allowed). OUT (default ``grades/<assignment>``) receives
-grades.csv, results.json (every test cell's points and outcome),
-``feedback/<student>.html`` and ``logs/<student>.log``; the scores also go into
-the course's gradebook. The exit status is 0 whenever grading ran, whatever
-the students scored; 2 when grading could not start, and 1 when the grades
-were written to OUT but the gradebook could not be updated.
+(other files allowed); by default the course's ``submitted/``, where
+``nbgrader collect`` puts them. It is only read, never written to. OUT
+(default ``grades/<assignment>``) receives grades.csv, results.json (every
+test cell's points and outcome), ``feedback/<student>.html`` and
+``logs/<student>.log``; the scores also go into the course's gradebook, and
+the graded notebooks into its ``autograded/``, as ``nbgrader autograde`` would
+put them. The exit status is 0 whenever grading ran, whatever the students
+scored; 2 when grading could not start, and 1 when the grades were written to
+OUT but the gradebook could not be updated.
 """
 
 from __future__ import annotations
@@ -23,15 +26,17 @@ from pathlib import Path
 from aecourse.devices import usable_cores
 from coursetools.grading import reports
 from coursetools.grading.limits import Limits
+from coursetools.grading.record import Submission
 from coursetools.grading.sandbox import SandboxUnavailable, check_sandbox
-from coursetools.grading.submissions import find_submissions, grade_submission, read_submission
+from coursetools.grading.submissions import find_students, grade_submission, read_submission
 from coursetools.paths import REPO, assignments, exercise_notebook
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m coursetools.grade", description=__doc__.splitlines()[0])
     parser.add_argument("assignment", choices=assignments())
-    parser.add_argument("submissions", type=Path)
+    parser.add_argument("submissions", type=Path, nargs="?", default=None,
+                        help="folder of <student>/<assignment>/ (default: the course's submitted/)")
     parser.add_argument("--out", type=Path, default=None, help="default: grades/<assignment>")
     parser.add_argument("--workers", type=int, default=usable_cores(), help="kernels at once (default: the cores it may use, here %(default)s)")
     parser.add_argument("--sandbox", choices=["bwrap", "none"], default="bwrap", help="default: %(default)s")
@@ -44,93 +49,92 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--memory", type=float, default=defaults.memory_bytes / 2**30, help="GiB of memory per notebook (default: %(default)s)")
     parser.add_argument("--processes", type=int, default=defaults.processes, help="processes per notebook (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=defaults.threads, help="threads per kernel (default: %(default)s)")
-    return parser.parse_args(argv)
+    arguments = parser.parse_args(argv)
+    arguments.submissions = arguments.submissions or arguments.course_root / "submitted"
+    arguments.out = arguments.out or REPO / "grades" / arguments.assignment
+    return arguments
 
 
-def grade_all(arguments, students: list[str]) -> list:
-    """Every student's (score, cells run), graded by a thread pool here or by a Dask cluster, with a progress bar."""
+def grade_all(arguments, submissions: list[Submission]) -> list[Submission]:
+    """Every submission planned, run and scored, by a thread pool here or by a Dask cluster, with a progress bar; in order."""
     from tqdm import tqdm
 
     limits = Limits(arguments.cell_timeout, arguments.notebook_timeout, int(arguments.memory * 2**30),
                     arguments.processes, threads=arguments.threads)
-    submissions = [read_submission(arguments.submissions, student, arguments.assignment) for student in students]
-    results = {}
+    graded: dict[str, Submission] = {}
     with tqdm(total=len(submissions), desc=f"grading {arguments.assignment}", unit="notebook", file=sys.stderr) as bar:
         if arguments.scheduler:
             from distributed import Client, as_completed as dask_completed
 
             with Client(arguments.scheduler) as client:
-                futures = {client.submit(grade_submission, arguments.assignment, submission, limits, arguments.sandbox,
-                                         pure=False): submission.student for submission in submissions}
+                futures = [client.submit(grade_submission, submission, limits, arguments.sandbox, pure=False)
+                           for submission in submissions]
                 for future in dask_completed(futures):
-                    results[futures[future]] = future.result()
+                    done = future.result()
+                    graded[done.student] = done
                     bar.update()
         else:
             with ThreadPoolExecutor(max(1, arguments.workers)) as pool:
-                futures = {pool.submit(grade_submission, arguments.assignment, submission, limits, arguments.sandbox):
-                           submission.student for submission in submissions}
+                futures = [pool.submit(grade_submission, submission, limits, arguments.sandbox) for submission in submissions]
                 for future in as_completed(futures):
-                    results[futures[future]] = future.result()
-                    bar.set_postfix_str(f"{futures[future]}: {results[futures[future]][0].status}")
+                    done = future.result()
+                    graded[done.student] = done
+                    bar.set_postfix_str(f"{done.student}: {done.status}")
                     bar.update()
-    return [(results[student], submissions[index]) for index, student in enumerate(students)]
+    return [graded[submission.student] for submission in submissions]
 
 
-def write_outputs(out: Path, assignment: str, graded: list, rows: dict | None) -> None:
-    """grades.csv, results.json, and a feedback page and a log per student, into ``out``."""
-    scores = [score for (score, _), _ in graded]
-    (out / "feedback").mkdir(parents=True, exist_ok=True)
-    (out / "logs").mkdir(parents=True, exist_ok=True)
-    for (score, ran), _ in graded:
-        (out / "feedback" / f"{score.student}.html").write_text(reports.feedback_page(assignment, score))
-        (out / "logs" / f"{score.student}.log").write_text(reports.log_text(assignment, score, ran and ran["cells"]))
-    reports.write_csv(out / "grades.csv", assignment, scores, rows)
-    reports.write_results(out / "results.json", scores)
-
-
-def record_in_gradebook(arguments, graded: list) -> dict:
-    """Record the scores in the course's gradebook; return nbgrader's export fields by student."""
+def record_in_gradebook(arguments, graded: list[Submission]) -> bool:
+    """Record the scores in the course's gradebook (filling in each submission's export fields); whether it worked."""
     from coursetools.grading import gradebook
     from coursetools.grading.notebooks import read_notebook
 
-    timestamps = {submission.student: submission.files["timestamp.txt"].decode(errors="replace").strip()
-                  for _, submission in graded if "timestamp.txt" in submission.files}
-    return gradebook.record(arguments.course_root, arguments.assignment, [result for result, _ in graded],
-                            read_notebook(exercise_notebook(arguments.assignment)), timestamps)
+    try:
+        gradebook.record(arguments.course_root, arguments.assignment, graded,
+                         read_notebook(exercise_notebook(arguments.assignment)))
+    except Exception as error:  # the grades are safe in OUT; say plainly that the gradebook is not
+        print(f"the scores are in {arguments.out / 'grades.csv'}, but the gradebook could not be updated: {error}",
+              file=sys.stderr)
+        return False
+    return True
+
+
+def submissions_refusal(arguments) -> str:
+    """Why the submissions folder cannot be graded (missing, or where the grader writes), or "" when it can be."""
+    if arguments.submissions == arguments.course_root / "submitted" and not arguments.submissions.is_dir():
+        return (f"there is no {arguments.submissions} (nbgrader collect puts a class there): collect the class with "
+                f"`nbgrader collect {arguments.assignment}`, or name the folder with SUBMISSIONS=<folder>")
+    if not arguments.submissions.is_dir():
+        return f"{arguments.submissions} is not a folder"
+    written = (arguments.course_root / "autograded").resolve()
+    if not arguments.no_gradebook and written in (arguments.submissions.resolve(), *arguments.submissions.resolve().parents):
+        return (f"the grader writes each graded notebook into {written}, as nbgrader autograde does, and would replace "
+                f"the files in {arguments.submissions}. Grade the students' originals (nbgrader's submitted/) instead")
+    return ""
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    if not arguments.submissions.is_dir():
-        print(f"grading could not start: {arguments.submissions} is not a folder", file=sys.stderr)
-        return 2
-    graded_copies = (arguments.course_root / "submitted").resolve()
-    if graded_copies in (arguments.submissions.resolve(), *arguments.submissions.resolve().parents):
-        print(f"grading could not start: the grader writes each graded notebook into {graded_copies}, for nbgrader's "
-              f"gradebook, and would replace the originals in {arguments.submissions}. Grade a copy kept elsewhere, "
-              f"for example: cp -r {arguments.submissions} collected && make grade ... SUBMISSIONS=collected", file=sys.stderr)
+    refusal = submissions_refusal(arguments)
+    if refusal:
+        print(f"grading could not start: {refusal}", file=sys.stderr)
         return 2
     try:
         check_sandbox(arguments.sandbox)
     except SandboxUnavailable as error:
         print(f"grading could not start: {error}", file=sys.stderr)
         return 2
-    out = arguments.out or REPO / "grades" / arguments.assignment
     start = time.monotonic()
-    graded = grade_all(arguments, find_submissions(arguments.submissions, arguments.assignment))
+    submissions = [read_submission(arguments.submissions, student, arguments.assignment)
+                   for student in find_students(arguments.submissions)]
+    graded = grade_all(arguments, submissions)
     seconds = time.monotonic() - start
-    write_outputs(out, arguments.assignment, graded, None)
-    status = 0
-    if not arguments.no_gradebook:
-        try:
-            write_outputs(out, arguments.assignment, graded, record_in_gradebook(arguments, graded))
-        except Exception as error:  # the grades are safe in OUT; say plainly that the gradebook is not
-            print(f"the scores are in {out / 'grades.csv'}, but the gradebook could not be updated: {error}",
-                  file=sys.stderr)
-            status = 1
-    print(reports.summary([score for (score, _), _ in graded], seconds))
-    print(f"grades: {out / 'grades.csv'}; feedback pages: {out / 'feedback'}; logs: {out / 'logs'}")
-    return status
+    reports.write_student_files(arguments.out, graded)
+    recorded = arguments.no_gradebook or record_in_gradebook(arguments, graded)
+    reports.write_csv(arguments.out / "grades.csv", graded)
+    print(reports.summary(graded, seconds))
+    print(f"grades: {arguments.out / 'grades.csv'}; feedback pages: {arguments.out / 'feedback'}; logs: {arguments.out / 'logs'}")
+    return 0 if recorded else 1
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ def plot_error_by_code_size(code_sizes, errors: dict[str, list[float]]):
         axis.plot(code_sizes, values, marker=marker, color=colour, label=name)
     axis.set(xscale="log", yscale="log", xlabel="code size (numbers per image)", ylabel="test MSE")
     axis.set_xticks(list(code_sizes), [str(size) for size in code_sizes])
+    axis.set_xticks([], minor=True)  # the log axis's own minor ticks would print labels over the code sizes
     axis.legend(fontsize=8)
     fig.tight_layout()
     return fig

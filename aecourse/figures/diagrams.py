@@ -1,4 +1,4 @@
-"""Autoencoder architectures drawn as bars, one bar per layer, its area growing with the layer's width.
+"""Autoencoder architectures drawn as bars, one bar per layer, its height growing with the square root of the layer's width.
 
 The widths are those of :mod:`aecourse.models.dense`: ``sizes`` from the input
 to the code, mirrored by the decoder, so a figure drawn from the same ``sizes``
@@ -19,12 +19,16 @@ _DECODER_FILL = "#FBE3D2"
 _HIDDEN_COLOUR = "#999999"
 
 
-def draw_autoencoder(axis, sizes: Sequence[int], title: str | None = None, reference_size: int = 784) -> None:
-    """Draw one autoencoder, its layers as bars whose area grows with their width, on ``axis``.
+def draw_autoencoder(axis, sizes: Sequence[int], title: str | None = None, reference_size: int = 784,
+                     tallest: float | None = None) -> None:
+    """Draw one autoencoder on ``axis``, its layers as bars of one width whose height grows with the square root of their width.
 
     ``sizes`` lists the widths from the input to the code; the decoder mirrors
     them. The input is blue, the code green, the output vermillion, the hidden
-    layers grey; the encoder and the decoder are shaded and labelled.
+    layers grey; the encoder and the decoder are shaded and labelled. A layer of
+    ``reference_size`` units is 3 units tall; ``tallest``, the height of the
+    tallest bar of every panel drawn beside this one, sets the vertical range,
+    so that panels drawn with the same one share a scale.
     """
     import matplotlib.patches as patches
 
@@ -54,7 +58,7 @@ def draw_autoencoder(axis, sizes: Sequence[int], title: str | None = None, refer
         )
         axis.text(index, -height / 2 - 0.12, f"{width:,}", ha="center", va="top", fontsize=9)
 
-    top, last = max(heights) / 2, len(widths) - 1
+    top, last = (max(heights) if tallest is None else tallest) / 2, len(widths) - 1
     _label_parts(axis, last, code_index, top)
     axis.set_xlim(-0.6, last + 0.6)
     axis.set_ylim(-top - 1.4, top + 0.7)
@@ -73,14 +77,14 @@ def _label_parts(axis, last: int, code_index: int, top: float) -> None:
         axis.text(x, label_y, text, ha="center", va="bottom", fontsize=11, color=colour)
     for index, text, colour in [
         (0, "input\n$x$", PALETTE["blue"]),
-        (code_index, "code\n$h = f(x)$", PALETTE["green"]),
-        (last, "output\n$r = g(f(x))$", PALETTE["vermillion"]),
+        (code_index, "code\n$z = f(x)$", PALETTE["green"]),
+        (last, "reconstruction\n$\\hat{x} = g(f(x))$", PALETTE["vermillion"]),
     ]:
         axis.text(index, -top - 0.55, text, ha="center", va="top", fontsize=11, color=colour, linespacing=1.4)
 
 
 def architecture_figure(panels: Sequence[tuple[Sequence[int], str]], reference_size: int = 784):
-    """One row of autoencoder drawings, one per ``(sizes, title)`` pair, on a common scale; return the figure."""
+    """One row of autoencoder drawings, one per ``(sizes, title)`` pair, on one vertical scale; return the figure."""
     import matplotlib.pyplot as plt
 
     if not panels:
@@ -89,7 +93,8 @@ def architecture_figure(panels: Sequence[tuple[Sequence[int], str]], reference_s
     figure, axes = plt.subplots(
         1, len(panels), figsize=(1.25 * sum(columns), 4.0), gridspec_kw={"width_ratios": columns}, squeeze=False
     )
+    tallest = 3.0 * np.sqrt(max(max(layer_widths(sizes)) for sizes, _ in panels) / reference_size)
     for axis, (sizes, title) in zip(axes[0], panels):
-        draw_autoencoder(axis, sizes, title=title, reference_size=reference_size)
+        draw_autoencoder(axis, sizes, title=title, reference_size=reference_size, tallest=tallest)
     figure.tight_layout()
     return figure

@@ -4,16 +4,26 @@ As root on Linux with cgroup v1's ``memory`` and ``pids`` controllers, each
 sandbox runs in cgroups of its own: the kernel kills it when it uses more
 memory than allowed, and forks beyond the process limit fail. Elsewhere a
 watchdog thread polls the sandbox's process tree in ``/proc`` twice a second
-and kills it when it goes over either limit.
+and kills it when it goes over either limit. It counts processes as the
+pids cgroup does, threads included, and checks them first; memory is each
+process's proportional share (PSS: a page that forked processes share counts
+once, split between them, as the memory cgroup counts it), so that a fork
+bomb is stopped for its processes, not for memory it does not use. Without
+cgroups the kernel also caps the sandbox's tasks (``task_limit_command``), so
+that a fork bomb cannot outrun the watchdog on a busy machine.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from coursetools.grading.record import Status
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
@@ -93,8 +103,17 @@ class CgroupLimits:
                 pass
 
 
-def _process_table() -> dict[int, tuple[int, int]]:
-    """{pid: (parent pid, resident bytes)} of every process, read from /proc."""
+@dataclass(frozen=True)
+class Process:
+    """One process as /proc shows it: its parent, its threads (tasks), its resident bytes."""
+
+    parent: int
+    threads: int
+    resident: int
+
+
+def _process_table() -> dict[int, Process]:
+    """Every process, read from /proc/<pid>/stat."""
     page = os.sysconf("SC_PAGE_SIZE")
     table = {}
     for entry in Path("/proc").iterdir():
@@ -102,22 +121,50 @@ def _process_table() -> dict[int, tuple[int, int]]:
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            table[int(entry.name)] = (int(fields[1]), int(fields[21]) * page)
+            table[int(entry.name)] = Process(int(fields[1]), int(fields[17]), int(fields[21]) * page)
         except (OSError, IndexError, ValueError):
             continue
     return table
 
 
-def process_tree(root: int) -> dict[int, int]:
-    """{pid: resident bytes} of ``root`` and all its descendants."""
+def process_tree(root: int) -> dict[int, Process]:
+    """``root`` and all its descendants, by pid (one pass over /proc, however many processes there are)."""
     table = _process_table()
+    children: dict[int, list[int]] = {}
+    for pid, process in table.items():
+        children.setdefault(process.parent, []).append(pid)
     tree, frontier = {}, [root]
     while frontier:
         pid = frontier.pop()
         if pid in table and pid not in tree:
-            tree[pid] = table[pid][1]
-            frontier += [child for child, (parent, _) in table.items() if parent == pid]
+            tree[pid] = table[pid]
+            frontier += children.get(pid, [])
     return tree
+
+
+def proportional_bytes(pid: int, resident: int) -> int:
+    """A process's share of memory (PSS, from /proc/<pid>/smaps_rollup); its resident bytes where that cannot be read."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return resident
+
+
+def task_limit_command(limits: Limits) -> list[str]:
+    """For a sandbox without cgroups: ``prlimit`` capping its tasks (RLIMIT_NPROC) one above the process limit.
+
+    Run inside the sandbox's own user namespace, the limit counts only the sandbox's tasks on
+    Linux 5.14 and later, so a fork bomb is stopped by the kernel, not by a watchdog that a busy
+    machine may not schedule in time. Empty on older kernels, which count every process of the
+    user on the machine, and where prlimit is missing.
+    """
+    release = tuple(int(part) for part in re.findall(r"\d+", os.uname().release)[:2])
+    if release < (5, 14) or shutil.which("prlimit") is None:
+        return []
+    return [shutil.which("prlimit"), f"--nproc={limits.processes + 1}"]
 
 
 class Watchdog(threading.Thread):
@@ -126,16 +173,16 @@ class Watchdog(threading.Thread):
     def __init__(self, root: int, limits: Limits, interval: float = 0.5):
         super().__init__(daemon=True)
         self.root, self.limits, self.interval = root, limits, interval
-        self.reason = ""
+        self.reason: Status | None = None
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.wait(self.interval):
             tree = process_tree(self.root)
-            if sum(tree.values()) > self.limits.memory_bytes:
-                self.reason = "out of memory"
-            elif len(tree) > self.limits.processes:
-                self.reason = "too many processes"
+            if sum(process.threads for process in tree.values()) > self.limits.processes:
+                self.reason = Status.TOO_MANY_PROCESSES
+            elif sum(proportional_bytes(pid, process.resident) for pid, process in tree.items()) > self.limits.memory_bytes:
+                self.reason = Status.OUT_OF_MEMORY
             if self.reason:
                 for pid in tree:
                     try:

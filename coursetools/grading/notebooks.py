@@ -10,10 +10,12 @@ changed metadata, another kernel, a new order) is named, for the feedback.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coursetools.grading.cells import CellKind, grade_id, is_solution, kind, max_score, nbgrader_metadata, points, source
 from coursetools.paths import exercise_notebook, solution_notebook
 
 
@@ -23,9 +25,9 @@ class SubmissionError(ValueError):
 
 @dataclass(frozen=True)
 class Step:
-    """One cell to run: ``kind`` is "instructor", "answer", "test" or "student"; tests carry their points."""
+    """One cell to run, of one ``kind``; tests carry their points and question."""
 
-    kind: str
+    kind: CellKind
     source: str
     grade_id: str = ""
     points: float = 0.0
@@ -41,19 +43,26 @@ class Plan:
 
     @property
     def max_score(self) -> float:
-        return sum(step.points for step in self.steps if step.kind == "test")
+        return sum(step.points for step in self.steps if step.kind == CellKind.TEST)
 
 
-def _source(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+@dataclass(frozen=True)
+class Sources:
+    """What a submission is graded against: the instructor's ``source`` (tests, hidden cases) and the ``release``."""
+
+    source: dict
+    release: dict
+
+    @property
+    def max_score(self) -> float:
+        return max_score(self.source)
 
 
-def nbgrader_metadata(cell: dict) -> dict:
-    """A cell's nbgrader metadata, or an empty dict when it has none (or something that is not a dict)."""
-    metadata = cell.get("metadata")
-    grading = metadata.get("nbgrader") if isinstance(metadata, dict) else None
-    return grading if isinstance(grading, dict) else {}
+@functools.cache
+def sources(assignment: str, visible_only: bool = False) -> Sources:
+    """The assignment's notebooks, read once; with ``visible_only`` the tests are the release's (``make check``)."""
+    release = read_notebook(exercise_notebook(assignment))
+    return Sources(release if visible_only else read_notebook(solution_notebook(assignment)), release)
 
 
 def read_notebook(path: Path) -> dict:
@@ -73,8 +82,8 @@ def read_notebook(path: Path) -> dict:
     return notebook
 
 
-def _question(source: str) -> str:
-    first = source.strip().splitlines()[0] if source.strip() else ""
+def _question(text: str) -> str:
+    first = text.strip().splitlines()[0] if text.strip() else ""
     return first.strip().strip('"').strip() if first.startswith('"""') else ""
 
 
@@ -83,60 +92,57 @@ def _student_cells(submission: dict, known: set[str]) -> tuple[dict, dict, list[
     answers, extra, repairs, seen, order = {}, {}, [], set(), []
     anchor = ""
     for cell in submission["cells"]:
-        grade_id = str(nbgrader_metadata(cell).get("grade_id", ""))
-        if grade_id in known:
-            if grade_id in seen:
-                repairs.append(f"cell {grade_id!r} appeared more than once; only its first copy was used")
+        identifier = grade_id(cell)
+        if identifier in known:
+            if identifier in seen:
+                repairs.append(f"cell {identifier!r} appeared more than once; only its first copy was used")
                 continue
-            seen.add(grade_id)
-            answers[grade_id] = cell
-            order.append(grade_id)
-            anchor = grade_id
-        elif cell.get("cell_type") == "code" and _source(cell).strip():
-            if grade_id:
-                repairs.append(f"a cell with the unknown grade_id {grade_id!r} ran as your own code, for no points")
-            extra.setdefault(anchor, []).append(_source(cell))
+            seen.add(identifier)
+            answers[identifier] = cell
+            order.append(identifier)
+            anchor = identifier
+        elif cell.get("cell_type") == "code" and source(cell).strip():
+            if identifier:
+                repairs.append(f"a cell with the unknown grade_id {identifier!r} ran as your own code, for no points")
+            extra.setdefault(anchor, []).append(source(cell))
     return answers, extra, order, repairs
 
 
-def _grade_id(cell: dict) -> str:
-    return str(nbgrader_metadata(cell).get("grade_id", ""))
-
-
-def plan(source: dict, release: dict, submission: dict) -> Plan:
-    """The cells to run for ``submission``: ``source`` gives instructor cells and tests, ``release`` what students saw."""
-    released = {_grade_id(cell): cell for cell in release["cells"] if _grade_id(cell)}
-    known = {_grade_id(cell) for cell in source["cells"] if _grade_id(cell)}
+def plan(sources: Sources, submission: dict) -> Plan:
+    """The cells to run for ``submission``: the source gives instructor cells and tests, the release what students saw."""
+    original, release = sources.source, sources.release
+    released = {grade_id(cell): cell for cell in release["cells"] if grade_id(cell)}
+    known = {grade_id(cell) for cell in original["cells"] if grade_id(cell)}
     answers, own_cells, order, repairs = _student_cells(submission, known)
-    repairs += _order_and_kernel_repairs(source, order, submission) + _edit_repairs(source, released, answers)
-    steps = [Step("student", code) for code in own_cells.get("", [])]
-    for cell in source["cells"]:
-        grade_id = _grade_id(cell)
+    repairs += _order_and_kernel_repairs(original, order, submission) + _edit_repairs(original, released, answers)
+    steps = [Step(CellKind.STUDENT, code) for code in own_cells.get("", [])]
+    for cell in original["cells"]:
+        identifier = grade_id(cell)
         if cell.get("cell_type") == "code":
-            steps.append(_step(cell, answers.get(grade_id), released.get(grade_id), repairs))
-        steps += [Step("student", code) for code in own_cells.get(grade_id, [])] if grade_id else []
+            steps.append(_step(cell, answers.get(identifier), released.get(identifier), repairs))
+        steps += [Step(CellKind.STUDENT, code) for code in own_cells.get(identifier, [])] if identifier else []
     return Plan(steps, repairs)
 
 
 def _step(cell: dict, student: dict | None, released: dict | None, repairs: list[str]) -> Step:
     """The step for one code cell of the source: the student's answer, or the instructor's cell."""
-    grading, grade_id = nbgrader_metadata(cell), _grade_id(cell)
-    if grading.get("solution") and not grading.get("grade"):
+    identifier, what = grade_id(cell), kind(cell)
+    if what == CellKind.ANSWER:
         if student is None:
-            repairs.append(f"the answer cell {grade_id!r} was missing; the released (unanswered) cell ran instead")
-            return Step("answer", _source(released or cell), grade_id)
-        return Step("answer", _source(student), grade_id)
-    if grading.get("grade"):
+            repairs.append(f"the answer cell {identifier!r} was missing; the released (unanswered) cell ran instead")
+            return Step(what, source(released or cell), identifier)
+        return Step(what, source(student), identifier)
+    if what == CellKind.TEST:
         if student is None:
-            repairs.append(f"the test cell {grade_id!r} was missing; the instructor's version ran")
-        return Step("test", _source(cell), grade_id, float(grading.get("points", 0)), _question(_source(cell)))
-    return Step("instructor", _source(cell), grade_id)
+            repairs.append(f"the test cell {identifier!r} was missing; the instructor's version ran")
+        return Step(what, source(cell), identifier, points(cell), _question(source(cell)))
+    return Step(what, source(cell), identifier)
 
 
-def _order_and_kernel_repairs(source: dict, order: list[str], submission: dict) -> list[str]:
+def _order_and_kernel_repairs(original: dict, order: list[str], submission: dict) -> list[str]:
     """Repairs for cells in another order than the released one, and for another kernel named in the metadata."""
     repairs = []
-    if order != [grade_id for grade_id in map(_grade_id, source["cells"]) if grade_id in order]:
+    if order != [identifier for identifier in map(grade_id, original["cells"]) if identifier in order]:
         repairs.append("cells were moved; they ran in the order of the released notebook")
     metadata = submission.get("metadata") if isinstance(submission.get("metadata"), dict) else {}
     kernel = metadata.get("kernelspec") if isinstance(metadata.get("kernelspec"), dict) else {}
@@ -145,20 +151,20 @@ def _order_and_kernel_repairs(source: dict, order: list[str], submission: dict) 
     return repairs
 
 
-def _edit_repairs(source: dict, released: dict, answers: dict) -> list[str]:
+def _edit_repairs(original: dict, released: dict, answers: dict) -> list[str]:
     """Repairs for instructor and test cells whose text or grading metadata the submission changed."""
     repairs = []
-    for cell in source["cells"]:
-        grading, grade_id = nbgrader_metadata(cell), _grade_id(cell)
-        student = answers.get(grade_id)
-        if student is None or (grading.get("solution") and not grading.get("grade")):
+    for cell in original["cells"]:
+        identifier = grade_id(cell)
+        student = answers.get(identifier)
+        if student is None or kind(cell) == CellKind.ANSWER:
             continue
-        original = released.get(grade_id, cell)
-        what = "test" if grading.get("grade") else "locked" if cell.get("cell_type") == "code" else "locked text"
-        if _source(student) != _source(original):
-            repairs.append(f"the {what} cell {grade_id!r} was edited; the instructor's version was used")
-        if _without_schema(nbgrader_metadata(student)) != _without_schema(nbgrader_metadata(original)):
-            repairs.append(f"the grading metadata of cell {grade_id!r} was changed; the instructor's was used")
+        before = released.get(identifier, cell)
+        what = "test" if kind(cell) == CellKind.TEST else "locked" if cell.get("cell_type") == "code" else "locked text"
+        if source(student) != source(before):
+            repairs.append(f"the {what} cell {identifier!r} was edited; the instructor's version was used")
+        if _without_schema(nbgrader_metadata(student)) != _without_schema(nbgrader_metadata(before)):
+            repairs.append(f"the grading metadata of cell {identifier!r} was changed; the instructor's was used")
     return repairs
 
 
@@ -171,11 +177,11 @@ def answered_notebook(assignment: str, replaced: dict[str, str] | None = None) -
 
     What a student who solved the assignment hands in; the tests and the benchmark build on it.
     """
-    answers = {_grade_id(cell): _source(cell) for cell in read_notebook(solution_notebook(assignment))["cells"]
-               if nbgrader_metadata(cell).get("solution")}
+    answers = {grade_id(cell): source(cell) for cell in read_notebook(solution_notebook(assignment))["cells"]
+               if is_solution(cell)}
     answers.update(replaced or {})
     notebook = read_notebook(exercise_notebook(assignment))
     for cell in notebook["cells"]:
-        if _grade_id(cell) in answers:
-            cell["source"] = answers[_grade_id(cell)].strip("\n")
+        if grade_id(cell) in answers:
+            cell["source"] = answers[grade_id(cell)].strip("\n")
     return notebook

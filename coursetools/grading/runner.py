@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursetools.grading import guard
+from coursetools.grading.cells import CellKind
 from coursetools.grading.limits import Limits
 from coursetools.grading.notebooks import Plan, Step
+from coursetools.grading.record import Status
 from coursetools.grading.sandbox import Execution, KernelStopped, SandboxedKernel
 from coursetools.paths import REPO
 
@@ -27,7 +29,7 @@ class Run:
     """A whole notebook's run: every cell, why it stopped early (if it did), and what the guard found."""
 
     cells: list[CellRun]
-    stopped: str = ""
+    stopped: Status | None = None
     stopped_detail: str = ""
     findings: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -38,7 +40,7 @@ def _expression(kernel: SandboxedKernel, expression: str, timeout: float):
     execution = kernel.execute("", timeout, silent=True, user_expressions={"value": expression})
     value = execution.expressions.get("value", {})
     if value.get("status") != "ok":
-        raise KernelStopped("crashed", f"the grader's check could not run: {value.get('ename')}: {value.get('evalue')}")
+        raise KernelStopped(Status.CRASHED, f"the grader's check could not run: {value.get('ename')}: {value.get('evalue')}")
     text = value["data"]["text/plain"]
     return None if text == "None" else guard.parse(text)
 
@@ -49,7 +51,7 @@ class _Guarded:
     def __init__(self, kernel: SandboxedKernel, plan: Plan, work_dir: Path, timeout: float):
         self.kernel, self.timeout, self.name = kernel, timeout, guard.new_function_name()
         kernel.execute(guard.kernel_code(self.name), timeout, silent=True)
-        setup = next((step.source for step in plan.steps if step.kind == "instructor"), "")
+        setup = next((step.source for step in plan.steps if step.kind == CellKind.INSTRUCTOR), "")
         library = [str(Path(p)) for p in (_prefixes() + [str(REPO / "aecourse")])]
         _expression(kernel, guard.start_expression(self.name, str(work_dir), guard.modules_to_watch(setup), library), timeout)
         self.snapshot = _expression(kernel, guard.report_expression(self.name, []), timeout)
@@ -57,16 +59,16 @@ class _Guarded:
         self.findings: list[str] = []
 
     def before(self, step: Step) -> None:
-        if step.kind == "test":
+        if step.kind == CellKind.TEST:
             self.check()
-        if step.kind in ("instructor", "test"):
+        if step.kind in (CellKind.INSTRUCTOR, CellKind.TEST):
             _expression(self.kernel, guard.names_before_expression(self.name), self.timeout)
 
     def after(self, step: Step) -> None:
-        if step.kind not in ("instructor", "test"):
+        if step.kind not in (CellKind.INSTRUCTOR, CellKind.TEST):
             return
         defined = _expression(self.kernel, guard.names_after_expression(self.name), self.timeout) or {}
-        if step.kind == "instructor":
+        if step.kind == CellKind.INSTRUCTOR:
             self.protected.update(defined)
         else:
             self.protected.update({name: identity for name, identity in defined.items() if name in self.protected})
@@ -95,13 +97,13 @@ def run_plan(plan: Plan, work_dir: Path, limits: Limits, sandbox: str = "bwrap")
             for cell in run.cells:
                 left = limits.notebook_seconds - (time.monotonic() - start)
                 if left <= 0:
-                    raise KernelStopped("timeout", f"the notebook ran longer than {limits.notebook_seconds:g} s")
+                    raise KernelStopped(Status.TIMEOUT, f"the notebook ran longer than {limits.notebook_seconds:g} s")
                 checks.before(cell.step)
                 cell.execution = kernel.execute(cell.step.source, min(limits.cell_seconds, left))
                 checks.after(cell.step)
     except KernelStopped as stop:
         run.stopped, run.stopped_detail = stop.reason, stop.detail
-        if stop.reason == "timeout":
+        if stop.reason == Status.TIMEOUT:
             unfinished = next((cell for cell in run.cells if cell.execution is None), None)
             if unfinished is not None:
                 run.stopped_detail = f"cell {unfinished.step.grade_id or 'of your own'} {stop.detail}"

@@ -26,7 +26,9 @@ from pathlib import Path
 
 from jupyter_client import KernelManager
 
-from coursetools.grading.limits import THREAD_VARIABLES, CgroupLimits, Limits, Watchdog
+from coursetools.grading import hosts
+from coursetools.grading.limits import THREAD_VARIABLES, CgroupLimits, Limits, Watchdog, task_limit_command
+from coursetools.grading.record import Status
 from coursetools.paths import DATA, REPO
 
 SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
@@ -63,8 +65,9 @@ def bwrap_prefix(work_dir: Path, limits: Limits) -> list[str]:
 def check_bwrap() -> None:
     """Raise SandboxUnavailable unless bubblewrap is installed and can run this Python in a sandbox here.
 
-    An installed ``bwrap`` can still fail on every submission, where the kernel does not let
-    unprivileged users create namespaces; this finds that out before anything is graded.
+    An installed ``bwrap`` can still fail on every submission, where this host does not let the
+    grader create user namespaces; this finds that out before anything is graded, and the message
+    names the setting that stops it and the fix (``hosts.cause_text``).
     """
     import subprocess
     import tempfile
@@ -76,10 +79,11 @@ def check_bwrap() -> None:
         except subprocess.TimeoutExpired:
             raise SandboxUnavailable("bubblewrap did not start Python in a sandbox within 60 s") from None
     if result.returncode != 0:
-        lines = (result.stderr.strip() or f"exit status {result.returncode}").splitlines()
+        said = (result.stderr.strip() or f"exit status {result.returncode}").splitlines()[-1]
         raise SandboxUnavailable(
-            f"bubblewrap is installed but cannot create a sandbox on this machine ({lines[-1]}). Unprivileged user "
-            "namespaces may be turned off: see the grading page of the book, or grade without a sandbox with SANDBOX=none"
+            f"bubblewrap is installed but cannot create a sandbox on this machine ({said}). "
+            f"{hosts.cause_text()}. Or grade without a sandbox with SANDBOX=none, "
+            "only for notebooks you trust"
         )
 
 
@@ -150,7 +154,7 @@ class Execution:
 class KernelStopped(Exception):
     """The kernel stopped answering; ``reason`` says why (timeout, out of memory, too much output, crashed)."""
 
-    def __init__(self, reason: str, detail: str = ""):
+    def __init__(self, reason: Status, detail: str = ""):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason, self.detail = reason, detail
 
@@ -173,7 +177,7 @@ class SandboxedKernel:
                                                connection_file=str(sockets / "connection.json"))
         prefix = self.cgroups.command_prefix() if self.cgroups else []
         if self.sandbox == "bwrap":
-            prefix += bwrap_prefix(self.work_dir, self.limits)
+            prefix += bwrap_prefix(self.work_dir, self.limits) + ([] if self.cgroups else task_limit_command(self.limits))
         self.manager.prefix = prefix
         environment = {**kernel_environment(self.work_dir, self.limits), "PATH": os.environ.get("PATH", "")}
         self.kernel_log = (sockets / "kernel.log").open("wb")
@@ -185,7 +189,7 @@ class SandboxedKernel:
             self.client.wait_for_ready(timeout=120)
         except RuntimeError as error:
             self.close()
-            raise KernelStopped("crashed", f"the kernel did not start: {error}") from error
+            raise KernelStopped(Status.CRASHED, f"the kernel did not start: {error}") from error
         if self.cgroups is None:
             self.watchdog = Watchdog(self.manager.provisioner.process.pid, self.limits)
             self.watchdog.start()
@@ -212,16 +216,16 @@ class SandboxedKernel:
                 time.sleep(0.05)
             self.cgroups.remove()
 
-    def stop_reason(self) -> str:
+    def stop_reason(self) -> Status:
         """Why the kernel died: out of memory, too many processes, or crashed."""
         if self.cgroups is not None:
             if self.cgroups.out_of_memory():
-                return "out of memory"
+                return Status.OUT_OF_MEMORY
             if self.cgroups.hit_process_limit():
-                return "too many processes"
+                return Status.TOO_MANY_PROCESSES
         if self.watchdog is not None and self.watchdog.reason:
             return self.watchdog.reason
-        return "crashed"
+        return Status.CRASHED
 
     def _take_output(self, message, kept: list[str]) -> None:
         kind, content = message["msg_type"], message["content"]
@@ -246,8 +250,8 @@ class SandboxedKernel:
         while not (replies and idle):
             if time.monotonic() - start > timeout:
                 if self.cgroups is not None and self.cgroups.hit_process_limit():
-                    raise KernelStopped("too many processes", f"it tried to run more than {self.limits.processes} processes")
-                raise KernelStopped("timeout", f"ran longer than {timeout:g} s")
+                    raise KernelStopped(Status.TOO_MANY_PROCESSES, f"it tried to run more than {self.limits.processes} processes")
+                raise KernelStopped(Status.TIMEOUT, f"ran longer than {timeout:g} s")
             # Wait on the channel that still owes a message: output until the kernel is idle, then the reply.
             try:
                 if idle:
@@ -263,19 +267,19 @@ class SandboxedKernel:
                 raise KernelStopped(self.stop_reason())
             replies += self._shell_replies(msg_id, wait=0)
             if self.output_bytes > self.limits.output_bytes:
-                raise KernelStopped("too much output", f"more than {self.limits.output_bytes:,} characters")
+                raise KernelStopped(Status.TOO_MUCH_OUTPUT, f"more than {self.limits.output_bytes:,} characters")
         # The real reply comes after anything the cell itself sent on the shell channel, so a forged
         # reply is already here; collect what has arrived without waiting for more.
         replies += self._shell_replies(msg_id, wait=0)
         if self.cgroups is not None and self.cgroups.hit_process_limit():
-            raise KernelStopped("too many processes", f"it tried to run more than {self.limits.processes} processes")
+            raise KernelStopped(Status.TOO_MANY_PROCESSES, f"it tried to run more than {self.limits.processes} processes")
         content = replies[0]["content"]
         error = ""
         if content["status"] == "error":
             error = ": ".join(filter(None, (content.get("ename"), content.get("evalue"))))
             line = raising_line(content.get("traceback", []))
-            if line and content.get("ename") != "AssertionError":
-                error += f" (raised by `{line}`)"
+            if line and (content.get("ename") != "AssertionError" or not content.get("evalue")):
+                error += f" (raised by `{line}`)"  # an assertion with a message says what it found; one without, where
         return Execution(content["status"], error, "".join(kept), time.monotonic() - start,
                          content.get("user_expressions", {}), len(replies))
 

@@ -10,38 +10,9 @@ points of the tests that passed before it stopped; the rest were not run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from coursetools.grading.cells import CellKind, split_hidden
+from coursetools.grading.record import Status, Submission, TestResult
 from coursetools.grading.runner import Run
-
-STATUSES = ("graded", "flagged", "timeout", "out of memory", "too many processes", "too much output", "crashed",
-            "not a notebook", "no submission", "error")
-
-
-@dataclass
-class TestResult:
-    """One test cell: its question, its points out of its maximum, and what happened, in words."""
-
-    grade_id: str
-    question: str
-    points: float
-    max_points: float
-    outcome: str
-
-
-@dataclass
-class Score:
-    """A submission's result: what a row of grades.csv and a feedback page show."""
-
-    student: str
-    score: float
-    max_score: float
-    status: str
-    note: str
-    tests: list[TestResult] = field(default_factory=list)
-    repairs: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    slowest_cell: tuple[str, float] = ("", 0.0)
 
 
 def _test_outcome(execution) -> tuple[bool, str]:
@@ -60,31 +31,16 @@ def _without_hidden_line(outcome: str, source: str) -> str:
     if not marker or not rest.endswith("`)"):
         return outcome
     line = rest[:-2].strip()
-    hidden, visible, inside = set(), set(), False
-    for text in source.splitlines():
-        if text.strip().startswith("### BEGIN HIDDEN TESTS"):
-            inside = True
-        elif text.strip().startswith("### END HIDDEN TESTS"):
-            inside = False
-        else:
-            (hidden if inside else visible).add(text.strip())
+    visible, hidden = ({text.strip() for text in part} for part in split_hidden(source))
     if line in hidden and line not in visible:
         return f"{head} (raised by one of the hidden tests)"
     return outcome
 
 
-def score_run(student: str, run: Run, repairs: list[str]) -> Score:
-    """Score a finished (or stopped) run."""
-    score = _score(student, run, repairs)
-    timed = [(cell.step.grade_id or "a cell of your own", cell.execution.seconds) for cell in run.cells if cell.execution]
-    score.slowest_cell = max(timed, key=lambda item: item[1], default=("", 0.0))
-    return score
-
-
-def _score(student: str, run: Run, repairs: list[str]) -> Score:
+def _test_results(run: Run) -> list[TestResult]:
     tests = []
     for cell in run.cells:
-        if cell.step.kind != "test":
+        if cell.step.kind != CellKind.TEST:
             continue
         passed, outcome = _test_outcome(cell.execution)
         outcome = _without_hidden_line(outcome, cell.step.source)
@@ -92,23 +48,34 @@ def _score(student: str, run: Run, repairs: list[str]) -> Score:
             outcome = f"not run: the notebook stopped ({run.stopped})"
         tests.append(TestResult(cell.step.grade_id, cell.step.question, cell.step.points if passed else 0.0,
                                 cell.step.points, outcome))
-    max_score = sum(test.max_points for test in tests)
+    return tests
+
+
+def score(submission: Submission) -> Submission:
+    """Fill in a finished (or stopped) run's status, points, note and test results; return the submission."""
+    run = submission.run
+    tests = _test_results(run)
+    submission.max_score = sum(test.max_points for test in tests)
     forged = [test.grade_id for test in tests if "forged reply" in test.outcome]
     findings = run.findings + [f"test cell {grade_id} got more than one reply" for grade_id in forged]
     if findings:
-        note = "flagged for review, scored 0: " + "; ".join(findings)
-        tests = [TestResult(test.grade_id, test.question, 0.0, test.max_points, f"{test.outcome} (not counted: flagged)")
-                 for test in tests]
-        return Score(student, 0.0, max_score, "flagged", note, tests, repairs, run.seconds)
-    score = sum(test.points for test in tests)
+        submission.status, submission.score = Status.FLAGGED, 0.0
+        submission.note = "flagged for review, scored 0: " + "; ".join(findings)
+        submission.tests = [TestResult(test.grade_id, test.question, 0.0, test.max_points,
+                                       f"{test.outcome} (not counted: flagged)") for test in tests]
+        return submission
+    submission.score, submission.tests = sum(test.points for test in tests), tests
     if run.stopped:
-        note = f"{run.stopped}: {run.stopped_detail}".rstrip(": ") + "; tests after it were not run"
-        return Score(student, score, max_score, run.stopped, note, tests, repairs, run.seconds)
-    failed = [test.grade_id for test in tests if test.points < test.max_points]
-    note = f"failed: {', '.join(failed)}" if failed else "all tests passed"
-    return Score(student, score, max_score, "graded", note, tests, repairs, run.seconds)
+        submission.status = run.stopped
+        submission.note = f"{run.stopped}: {run.stopped_detail}".rstrip(": ") + "; tests after it were not run"
+        return submission
+    failed = [test.grade_id for test in tests if not test.passed]
+    submission.status = Status.GRADED
+    submission.note = f"failed: {', '.join(failed)}" if failed else "all tests passed"
+    return submission
 
 
-def unscored(student: str, max_score: float, status: str, note: str) -> Score:
-    """A row for a submission that could not run at all (not a notebook, missing, a grading error)."""
-    return Score(student, 0.0, max_score, status, note)
+def unscored(submission: Submission, max_score: float, status: Status, note: str) -> Submission:
+    """A submission that could not run at all (not a notebook, missing, a grading error): 0 points, and why."""
+    submission.status, submission.score, submission.max_score, submission.note = status, 0.0, max_score, note
+    return submission

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from html.parser import HTMLParser
 
 import pytest
@@ -57,6 +58,17 @@ def test_results_tables_render_as_tables(html, page):
     """Does every Markdown table a cell prints render as an HTML table, not as a paragraph of pipes?"""
     text = (html / f"{page}.html").read_text()
     assert "<p>| " not in text, f"{page}.html shows a results table as raw Markdown"
+
+
+def test_students_page_offers_the_wheel_from_the_built_site(html):
+    """Does "Doing the exercises" link the course's wheel, and is that file, whole, part of the built site?"""
+    page = html / "book" / "doing_exercises.html"
+    links = re.findall(r'href="([^"]*_downloads/[^"]+/aecourse-[^"/]+-py3-none-any\.whl)"', page.read_text())
+    assert links, "book/doing_exercises.html links no wheel"
+    for link in links:
+        served = (page.parent / link).resolve()
+        assert served.is_file() and zipfile.is_zipfile(served), f"{link} is not a wheel of the built site"
+        assert "aecourse/data/mnist.npz" in zipfile.ZipFile(served).namelist(), f"{link} carries no MNIST"
 
 
 class Figures(HTMLParser):

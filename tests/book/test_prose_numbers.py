@@ -16,6 +16,9 @@ ALLOWED = {
     "3.11": "the Python version the course requires",
     "0.831": "I-AutoRec's RMSE on MovieLens 1M as published by Sedhain et al. (2015), quoted and cited",
     "0.845": "biased matrix factorisation's RMSE on MovieLens 1M as published by Sedhain et al. (2015), quoted and cited",
+    "23.10": "the first Ubuntu release that restricts unprivileged user namespaces, a release number",
+    "23.04": "the last Ubuntu release before that restriction, a release number",
+    "5.14": "the first Linux release that counts RLIMIT_NPROC per user namespace, a release number",
 }
 """Decimals that may be typed: constants, settings and cited figures, each with the reason."""
 

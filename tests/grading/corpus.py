@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from coursetools.grading.notebooks import answered_notebook, nbgrader_metadata, read_notebook
+from coursetools.grading.cells import grade_id, is_grade, is_solution
+from coursetools.grading.notebooks import answered_notebook, read_notebook
 from coursetools.paths import REPO, exercise_notebook, notebook_name
 
 CORPUS = Path(__file__).parent / "hostile"
@@ -60,12 +61,12 @@ def build(assignment: str, case: dict) -> dict[str, str]:
         return files
     notebook = answered_notebook(assignment) if case["base"] == "answered" else read_notebook(exercise_notebook(assignment))
     cells = notebook["cells"]
-    tests = [cell for cell in cells if cell.get("metadata", {}).get("nbgrader", {}).get("grade")]
+    tests = [cell for cell in cells if is_grade(cell)]
     if "append" in case:
-        target = next(cell for cell in cells if nbgrader_metadata(cell).get("grade_id", "") == case["append"]["cell"])
+        target = next(cell for cell in cells if grade_id(cell) == case["append"]["cell"])
         target["source"] = "".join(target["source"]) + "\n" + case["append"]["code"]
     if "duplicate" in case:
-        original = next(cell for cell in cells if nbgrader_metadata(cell).get("grade_id", "") == case["duplicate"])
+        original = next(cell for cell in cells if grade_id(cell) == case["duplicate"])
         cells.insert(cells.index(original) + 1, copy.deepcopy(original))
     if case.get("empty_tests"):
         for cell in tests:
@@ -75,12 +76,12 @@ def build(assignment: str, case: dict) -> dict[str, str]:
     if "metadata" in case:
         fields = dict(case["metadata"])
         name = fields.pop("cell")
-        target = next(cell for cell in cells if nbgrader_metadata(cell).get("grade_id", "") == name)
+        target = next(cell for cell in cells if grade_id(cell) == name)
         target["metadata"]["nbgrader"].update(fields)
     if "kernel" in case:
         notebook["metadata"]["kernelspec"] = {"name": case["kernel"], "display_name": case["kernel"]}
     if case.get("move_answers_to_end"):
-        answers_cells = [cell for cell in cells if cell.get("metadata", {}).get("nbgrader", {}).get("solution")]
+        answers_cells = [cell for cell in cells if is_solution(cell)]
         notebook["cells"] = [cell for cell in cells if cell not in answers_cells] + answers_cells
     return {**files, case.get("notebook_name", notebook_name(assignment)): json.dumps(notebook)}
 

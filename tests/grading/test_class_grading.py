@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from corpus import cases, grade, write_submissions
+from pages import quoted_hidden_lines
 
 from coursetools.nbgrader_course import ScratchCourse
 from coursetools.paths import REPO, solution_notebook
@@ -70,16 +71,48 @@ def test_grading_refuses_to_start_without_bubblewrap(class_folder, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_grading_refuses_submissions_inside_submitted(class_folder, tmp_path):
-    """Does grading a class collected into the course's submitted/ stop with exit 2, leaving the originals as they were?"""
+@pytest.fixture
+def collected(class_folder):
+    """The class as `nbgrader collect` leaves it in the course's submitted/ (with timestamp.txt), and every file's bytes and times."""
     submissions, course = class_folder
-    collected = course / "submitted"
-    submissions.rename(collected)
-    before = {path: path.read_bytes() for path in collected.rglob("*") if path.is_file()}
-    result = subprocess.run([sys.executable, "-m", "coursetools.grade", ASSIGNMENT, str(collected), "--out",
+    for number, student in enumerate(sorted(path.name for path in submissions.iterdir())):
+        (submissions / student / ASSIGNMENT / "timestamp.txt").write_text(f"2026-12-0{number + 1} 09:30:00.000000 UTC")
+    submissions.rename(course / "submitted")
+    files = sorted(path for path in (course / "submitted").rglob("*") if path.is_file())
+    return course, {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in files}
+
+
+def test_grading_reads_nbgraders_submitted_folder_as_it_is(collected, tmp_path):
+    """Graded from the course's submitted/ by default, are the originals unchanged (bytes and times), autograded/ written,
+    the timestamps in the gradebook, and does nbgrader's generate_feedback work on the result, hiding the hidden tests?"""
+    from nbgrader.api import Gradebook
+
+    course, before = collected
+    result = subprocess.run([sys.executable, "-m", "coursetools.grade", ASSIGNMENT, "--out", str(tmp_path / "out"),
+                             "--course-root", str(course)], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in before} == before
+    students = sorted(path.name for path in (course / "submitted").iterdir())
+    assert all((course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file() for student in students)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        assert str(gradebook.find_submission(ASSIGNMENT, "untouched").timestamp).startswith("2026-12-0")
+    ScratchCourse(course).nbgrader("generate_feedback", ASSIGNMENT)
+    pages = {student: course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html" for student in students}
+    assert all(page.is_file() for page in pages.values())
+    assert not {student: quoted_hidden_lines(page.read_text(), ASSIGNMENT) for student, page in pages.items()
+                if quoted_hidden_lines(page.read_text(), ASSIGNMENT)}, "nbgrader's feedback shows hidden tests"
+
+
+def test_grading_refuses_submissions_inside_autograded(class_folder, tmp_path):
+    """Does grading a folder inside the course's autograded/, which grading writes, stop with exit 2 and leave it as it was?"""
+    submissions, course = class_folder
+    inside = course / "autograded"
+    submissions.rename(inside)
+    before = {path: path.read_bytes() for path in inside.rglob("*") if path.is_file()}
+    result = subprocess.run([sys.executable, "-m", "coursetools.grade", ASSIGNMENT, str(inside), "--out",
                              str(tmp_path / "out"), "--course-root", str(course)], cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 2 and "would replace the originals" in result.stderr, result.stderr
-    assert {path: path.read_bytes() for path in collected.rglob("*") if path.is_file()} == before
+    assert result.returncode == 2 and "would replace" in result.stderr, result.stderr
+    assert {path: path.read_bytes() for path in inside.rglob("*") if path.is_file()} == before
 
 
 @pytest.fixture

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import json
+from pathlib import Path
 
 import pytest
 
-from coursetools.grading import guard, notebooks
-from coursetools.grading.notebooks import Step
+from coursetools.grading import guard, notebooks, scoring
+from coursetools.grading.cells import grade_id
+from coursetools.grading.notebooks import Sources, Step
+from coursetools.grading.record import Submission
 from coursetools.grading.runner import CellRun, Run
 from coursetools.grading.sandbox import Execution
-from coursetools.grading.scoring import score_run
 from coursetools.paths import exercise_notebook, solution_notebook
 
 ASSIGNMENT = "ex01_mnist_data"
@@ -21,6 +24,11 @@ def notebooks_of_ex01():
     """The source and the released notebook of ex01, as JSON."""
     return (notebooks.read_notebook(solution_notebook(ASSIGNMENT)),
             notebooks.read_notebook(exercise_notebook(ASSIGNMENT)))
+
+
+def score_run(student: str, run: Run) -> Submission:
+    """A submission of ex01 whose notebook ran as ``run``, scored."""
+    return scoring.score(Submission(ASSIGNMENT, student, run=run))
 
 
 @pytest.mark.parametrize(("content", "words"), [
@@ -38,7 +46,7 @@ def test_unreadable_files_are_named_for_what_they_are(tmp_path, content, words):
 def test_the_plan_runs_the_source_tests_with_the_students_answers(notebooks_of_ex01):
     """Does the released notebook plan into the source's test cells (hidden cases included) and its own answers?"""
     source, release = notebooks_of_ex01
-    plan = notebooks.plan(source, release, release)
+    plan = notebooks.plan(Sources(source, release), release)
     tests = [step for step in plan.steps if step.kind == "test"]
     solution = json.loads(solution_notebook("ex01_mnist_data").read_text())
     assert plan.repairs == [] and plan.max_score == sum(cell["metadata"]["nbgrader"].get("points", 0) for cell in solution["cells"])
@@ -51,9 +59,9 @@ def test_own_cells_run_where_the_student_put_them(notebooks_of_ex01):
     """Does a cell the student added run right after the cell it followed, as student code?"""
     source, release = notebooks_of_ex01
     submission = json.loads(json.dumps(release))
-    index = next(i for i, c in enumerate(submission["cells"]) if notebooks.nbgrader_metadata(c).get("grade_id") == "preprocess")
+    index = next(i for i, c in enumerate(submission["cells"]) if grade_id(c) == "preprocess")
     submission["cells"].insert(index + 1, {"cell_type": "code", "metadata": {}, "source": "helper = 1", "outputs": []})
-    steps = notebooks.plan(source, release, submission).steps
+    steps = notebooks.plan(Sources(source, release), submission).steps
     position = [step.grade_id for step in steps].index("preprocess")
     assert steps[position + 1] == Step("student", "helper = 1")
 
@@ -96,7 +104,7 @@ def test_feedback_names_a_raising_line_only_when_it_is_visible(line, shown):
     """Does a failed test's outcome quote the line that raised when the student can see it, and never a hidden test's line?"""
     source = "result = preprocess(x)\n### BEGIN HIDDEN TESTS\nresult = preprocess(small)\n### END HIDDEN TESTS\n"
     error = f"ValueError: cannot reshape (raised by `{line}`)"
-    score = score_run("student", Run([CellRun(Step("test", source, "test_a", 1.0), Execution("error", error))]), [])
+    score = score_run("student", Run([CellRun(Step("test", source, "test_a", 1.0), Execution("error", error))]))
     expected = error if shown else "ValueError: cannot reshape (raised by one of the hidden tests)"
     assert score.tests[0].outcome == expected
 
@@ -107,8 +115,33 @@ def test_scoring_ignores_output_and_counts_clean_replies():
     run = Run([CellRun(steps[0], Execution("ok", output="8\nWARNING on stderr")),
                CellRun(steps[1], Execution("error", "AssertionError: expected 3, found 4")),
                CellRun(steps[2], Execution("ok", replies=1))])
-    score = score_run("student", run, [])
+    score = score_run("student", run)
     assert (score.score, score.max_score, score.status) == (5.0, 6.0, "graded")
     assert score.tests[1].outcome == "AssertionError: expected 3, found 4"
     run.cells[2].execution.replies = 2
-    assert score_run("student", run, []).status == "flagged"
+    assert score_run("student", run).status == "flagged"
+
+
+@pytest.mark.parametrize("path", sorted(Path(guard.__file__).parent.glob("*.py")), ids=lambda path: path.name)
+def test_the_graders_functions_and_classes_are_short(path):
+    """Is every function of the grading package at most 60 lines long and every class at most 150, as in the course package?"""
+    for node in ast.walk(ast.parse(path.read_text())):
+        length = getattr(node, "end_lineno", 0) - getattr(node, "lineno", 0) + 1
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            assert length <= 60, f"{path.name}: {node.name} is {length} lines long"
+        elif isinstance(node, ast.ClassDef):
+            assert length <= 150, f"{path.name}: {node.name} is {length} lines long"
+
+
+def test_hidden_tests_are_taken_out_of_test_cells_only():
+    """Before nbgrader's feedback, are the hidden tests taken out of a test cell, and a student's cell that names the
+    markers (without closing them) left as it is instead of stopping the gradebook?"""
+    import nbformat
+
+    from coursetools.grading.gradebook import HideHiddenTests
+
+    test = nbformat.v4.new_code_cell("assert f(1) == 1\n### BEGIN HIDDEN TESTS\nassert f(2) == 4\n### END HIDDEN TESTS\n",
+                                     metadata={"nbgrader": {"grade": True, "grade_id": "test_f", "points": 1}})
+    own = nbformat.v4.new_code_cell("### BEGIN HIDDEN TESTS\nprint('mine')")
+    notebook, _ = HideHiddenTests().preprocess(nbformat.v4.new_notebook(cells=[test, own]), {})
+    assert [cell.source for cell in notebook.cells] == ["assert f(1) == 1", "### BEGIN HIDDEN TESTS\nprint('mine')"]

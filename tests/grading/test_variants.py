@@ -5,21 +5,28 @@ solution, and the test cells that must then lose points) and alternatives
 (correct answers written differently, which must keep full marks). Each
 assignment's variants are graded together, as a class, by `make grade`'s
 command (two notebooks at once, hidden tests included), and each is checked
-against its row of results.json.
+against its row of results.json. Each mutant's feedback page is checked too:
+it must name every check the mistake fails, say what that check found, and
+quote no line of the hidden tests.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import subprocess
 import sys
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pages import page_text, quoted_hidden_lines
 
-from coursetools.grading.notebooks import answered_notebook, nbgrader_metadata
-from coursetools.paths import REPO, assignments, notebook_name
+from coursetools.grading.cells import grade_id, is_grade, source
+from coursetools.grading.notebooks import answered_notebook, read_notebook
+from coursetools.paths import REPO, assignments, notebook_name, solution_notebook
 
 pytestmark = [pytest.mark.grading, pytest.mark.sandbox]
 
@@ -28,6 +35,11 @@ VARIANTS = Path(__file__).parent / "variants"
 
 def table(assignment: str) -> dict:
     return tomllib.loads((VARIANTS / f"{assignment}.toml").read_text())
+
+
+def all_mutants() -> list:
+    return [pytest.param(assignment, mutant, id=f"{assignment}:{mutant['name']}")
+            for assignment in assignments() for mutant in table(assignment)["mutant"]]
 
 
 def all_variants() -> list:
@@ -43,19 +55,27 @@ def all_variants() -> list:
 def mutated(assignment: str, mutant: dict) -> dict:
     """The solution with the mutant's one edit; the edited text must occur exactly once in its cell."""
     notebook = answered_notebook(assignment)
-    cell = next(cell for cell in notebook["cells"] if nbgrader_metadata(cell).get("grade_id") == mutant["cell"])
+    cell = next(cell for cell in notebook["cells"] if grade_id(cell) == mutant["cell"])
     count = cell["source"].count(mutant["old"])
     assert count == 1, f"the mutant's text occurs {count} times in {assignment}:{mutant['cell']}, expected once:\n{mutant['old']}"
     cell["source"] = cell["source"].replace(mutant["old"], mutant["new"])
     return notebook
 
 
+@dataclass
+class Graded:
+    """An assignment's variants graded as a class: results.json, and the folder of the feedback pages."""
+
+    results: dict
+    feedback: Path
+
+
 @pytest.fixture(scope="session")
 def graded_variants(tmp_path_factory):
-    """``graded_variants(assignment)`` → results.json of that assignment's variants, graded once as a class."""
+    """``graded_variants(assignment)`` → that assignment's variants, graded once as a class."""
     done = {}
 
-    def graded(assignment: str) -> dict:
+    def graded(assignment: str) -> Graded:
         if assignment not in done:
             root = tmp_path_factory.mktemp(f"variants-{assignment}")
             data = table(assignment)
@@ -71,7 +91,7 @@ def graded_variants(tmp_path_factory):
                        "--out", str(root / "out"), "--workers", "2", "--no-gradebook"]
             result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=1800)
             assert result.returncode == 0, f"grading failed:\n{result.stdout}\n{result.stderr[-3000:]}"
-            done[assignment] = json.loads((root / "out" / "results.json").read_text())
+            done[assignment] = Graded(json.loads((root / "out" / "results.json").read_text()), root / "out" / "feedback")
         return done[assignment]
 
     return graded
@@ -89,7 +109,7 @@ def test_every_assignment_has_mutants_and_three_alternatives(assignment):
 @pytest.mark.parametrize(("assignment", "kind", "variant"), all_variants())
 def test_variant_gets_the_points_it_deserves(assignment, kind, variant, graded_variants):
     """Does this mistake lose the points of the test cells that check it, or this correct style keep every point?"""
-    results = graded_variants(assignment)
+    results = graded_variants(assignment).results
     assert results["solution"]["score"] == results["solution"]["max_score"], f"the solution itself: {results['solution']}"
     row = results[f"{kind}-{variant['name']}"]
     lost = {grade_id for grade_id, test in row["tests"].items() if test["points"] < test["max_points"]}
@@ -102,3 +122,21 @@ def test_variant_gets_the_points_it_deserves(assignment, kind, variant, graded_v
         assert lost == expected, f"{variant['question']} Lost {sorted(lost)}; expected exactly {sorted(expected)}"
     else:
         assert expected <= lost, f"{variant['question']} Lost {sorted(lost)}; expected at least {sorted(expected)}"
+
+
+@pytest.mark.parametrize(("assignment", "mutant"), all_mutants())
+def test_mutants_feedback_names_each_failed_check_and_no_hidden_line(assignment, mutant, graded_variants):
+    """Does this mistake's feedback page name each check it fails, with its question and what it found in words
+    (not a bare exception name), and quote no line of the hidden tests?"""
+    graded = graded_variants(assignment)
+    page = (graded.feedback / f"mutant-{mutant['name']}.html").read_text()
+    questions = {grade_id(cell): source(cell).strip().splitlines()[0].strip('"').strip()
+                 for cell in read_notebook(solution_notebook(assignment))["cells"] if is_grade(cell)}
+    for failed in mutant["loses"]:
+        section = re.search(rf'<section class="failed" id="{failed}">(.*?)</section>', page, re.S)
+        assert section, f"the feedback page of {mutant['name']} has no section for the failed check {failed}"
+        found = page_text(section.group(1).split('class="found">', 1)[-1]).replace("What it found:", "").strip()
+        assert html.escape(questions[failed]) in section.group(1), f"{failed}: its question is missing"
+        assert found and not re.fullmatch(r"[A-Z]\w*", found), f"{failed}: the page says only {found!r}"
+    leaked = quoted_hidden_lines(page, assignment)
+    assert not leaked, f"the feedback page of {mutant['name']} quotes hidden test lines: {leaked}"

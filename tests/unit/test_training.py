@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from aecourse import probing, training
+from aecourse import training
 
 
 @pytest.fixture
@@ -116,34 +116,6 @@ def test_binary_cross_entropy_of_a_perfect_binary_output_is_zero():
     assert training.masked_binary_cross_entropy(target, target).item() == 0
     output = torch.tensor([[0.0, 1.0, 0.5, 0.5]])
     assert training.masked_binary_cross_entropy(output, target, torch.tensor([[1.0, 1.0, 0.0, 0.0]])).item() == 0
-
-
-def test_probe_records_devices_and_steps_on_meta():
-    """Does probe_training run a loop on the meta device and record one step per batch, on meta?"""
-    def train(model, loader, epochs, device):
-        model.to(device)
-        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-        for _ in range(epochs):
-            for batch in loader:
-                batch = batch.to(device)
-                loss = ((model(batch) - batch) ** 2).mean()
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-                loss.item()
-
-    class Model(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.encoder, self.decoder = nn.Linear(16, 8), nn.Linear(8, 16)
-
-        def forward(self, x):
-            return self.decoder(self.encoder(x))
-
-    model = Model()
-    report = probing.probe_training(train, model, torch.rand(6, 16).split(2), torch.device("meta"), epochs=2)
-    assert report["error"] is None and report["steps"] == 6 and not report["copies"]
-    assert {(batch, tuple(parameters)) for _, batch, parameters, _ in report["forward"]} == {("meta", ("meta",))}
 
 
 def test_one_cycle_rises_to_the_learning_rate_and_ends_far_below(images):
