@@ -79,6 +79,18 @@ def add_static_path(app, config) -> None:
     config.html_static_path.append(str(STATIC))
 
 
+def drop_repeated_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Each script once: Jupyter Book sets sphinx-thebe and sphinx-togglebutton up twice, and the second copy of
+    thebe's inline ``const THEBE_JS_URL = ...`` is a script error in every page's console."""
+    seen, scripts = set(), []
+    for script in context.get("script_files", []):
+        key = (str(getattr(script, "filename", script) or ""), tuple(sorted((name, str(value)) for name, value in getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            scripts.append(script)
+    context["script_files"] = scripts
+
+
 def add_explorer_script(app, pagename, templatename, context, doctree) -> None:
     """The explorer's script, only on pages that show the explorer."""
     if doctree is not None and doctree.next_node(convolution_explorer) is not None:
@@ -130,5 +142,6 @@ def setup(app):
     app.add_css_file("coursebook.css")
     app.add_js_file("coursebook.js", loading_method="defer")
     app.connect("html-page-context", add_explorer_script)
+    app.connect("html-page-context", drop_repeated_scripts, priority=900)
     app.connect("build-finished", write_oracle)
-    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

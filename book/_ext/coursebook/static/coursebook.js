@@ -5,11 +5,19 @@
  * who ask their system for reduced motion get every animation paused to begin with. The canvas carries the
  * image's alt text.
  *
+ * The theme's mode (light, dark or the system's) gets its default before the theme reads it.
+ *
  * When the page is printed (the header's PDF button prints it too), the folded answers (dropdowns) are opened
  * and every image is loaded, so that the printed copy holds them; they fold again afterwards.
  */
 (function () {
   "use strict";
+
+  /* On a reader's first visit the theme's head script leaves the mode empty, and the theme's own script then
+   * reports "Got invalid theme mode" as a console error before it falls back to the default. This script runs
+   * before the theme's (both are deferred; the theme's comes last in the page), so the default is set first. */
+  var root = document.documentElement;
+  if (!root.dataset.mode) root.dataset.mode = root.dataset.defaultMode || "auto";
 
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
