@@ -5,7 +5,7 @@ system setting that pydata's theme follows until the reader picks one), opens
 each page once in each, and records a :class:`Visit`: console errors, requests
 to other hosts and failed ones, the math MathJax rendered, the images that did
 not load, the theme shown, axe-core's violations of the WCAG 2.1 A and AA rules,
-and a screenshot.
+and a screenshot of the page's first screen.
 """
 
 from __future__ import annotations
@@ -147,8 +147,12 @@ class Reader:
                 visit.math = Math(**tab.evaluate(MATH_SCRIPT))
                 visit.broken_images = tab.evaluate(IMAGES_SCRIPT)
                 visit.theme_shown = tab.evaluate("document.documentElement.dataset.theme")
+                tab.screenshot(path=self.screenshots / f"book-{page.replace('/', '-')}-{theme}.png")
+                # What the page did is recorded; axe-core's own requests (it fetches the stylesheets again, and
+                # resolves the theme's relative @import against the page, not the sheet) are not the page's.
+                recorded = list(visit.console_errors), list(visit.outside_requests), list(visit.failed_requests)
                 visit.violations = axe_violations(tab)
-                tab.screenshot(path=self.screenshots / f"book-{page.replace('/', '-')}-{theme}.png", full_page=True)
+                visit.console_errors, visit.outside_requests, visit.failed_requests = recorded
             finally:
                 tab.close()
             self.visits[page, theme] = visit
