@@ -139,7 +139,8 @@ def test_animations_pause_and_play(reader, screenshots):
         figure.scroll_into_view_if_needed()
         figure.locator("img").evaluate("image => image.decode()")
         assert changes(tab, figure), "the animation does not move before it is paused"
-        button = figure.get_by_role("button", name="Pause animation")
+        button = figure.locator("button.animation-toggle")  # its name changes when pressed: found by its class
+        assert button.inner_text() == "Pause animation" and button.get_attribute("aria-pressed") == "false"
         button.click()
         assert button.get_attribute("aria-pressed") == "true" and button.inner_text() == "Play animation"
         assert not changes(tab, figure), "the animation still moves after the pause button was pressed"
