@@ -22,7 +22,8 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 # What the built book depends on: a change to any of these makes `make test` rebuild it first.
-BOOK_INPUTS := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/_ext/*/*.py book/_ext/*/templates/* book/_ext/*/static/* data/*.npz locales/*/LC_MESSAGES/book/*.po) $(shell find aecourse -name '*.py')
+BOOK_INPUTS := _config.yml _toc.yml $(wildcard book/*.md book/*.bib data/*.npz locales/*/LC_MESSAGES/book/*.po) \
+	$(shell find aecourse book/_ext -type f \( -name '*.py' -o -path '*/static/*' -o -path '*/templates/*' \))
 BOOK_STAMP := _build/.book-built
 # The execution cache knows a chapter by its code cells only. What those cells run on (the package, the
 # data, the pinned libraries) is keyed here: when it changes, the cache is emptied and every chapter runs again.

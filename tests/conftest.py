@@ -1,19 +1,25 @@
-"""How the suite is shared between pytest-xdist's processes (``--dist loadgroup``), and its time per group.
+"""What every test folder shares: how pytest-xdist's processes share the suite, and the browser tests' fixtures.
 
-Each test file is one group, run whole by one process: a file's graded classes and corpora are session
+The suite runs with ``--dist loadgroup``, and prints its time per group at the end. Each test file is one group, run whole by one process: a file's graded classes and corpora are session
 fixtures, built once, and the hostile corpora must not run beside each other. The one exception is
 test_variants.py, whose assignments are independent classes: each assignment is a group of its own, so
 that both processes share the heaviest file. The groups that grade notebooks go first, largest first, so
 that the last group to start is a short one.
+
+It also holds the browser tests' fixtures: Debian's chromium driven by Playwright, and the folder where they
+leave their screenshots (CI keeps it as an artefact).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
+
+from coursetools.paths import REPO
 
 SPLIT_BY_ASSIGNMENT = {"tests/grading/test_variants.py"}
 """Files whose tests are grouped by their ``assignment`` parameter instead of by file."""
@@ -72,3 +78,50 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     terminalreporter.write_line(f"{sum(_seconds.values()):8.1f}  in all")
     TIMES.parent.mkdir(exist_ok=True)
     TIMES.write_text(json.dumps({group: round(seconds, 1) for group, seconds in ranked}, indent=1) + "\n")
+
+
+# --- The browser tests' fixtures ---
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-quic"]
+"""Headless, and without the background requests chromium otherwise makes to outside hosts."""
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Record on the test item whether its call failed, for fixtures that keep evidence when it did (screenshots)."""
+    outcome = yield
+    if call.when == "call" and outcome.get_result().failed:
+        item.failed = True
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's chromium; a browser test is skipped without it, except in CI, where .ci/run installs it."""
+    if not CHROMIUM.is_file():
+        why = f"Debian's chromium is not installed at {CHROMIUM}: `make chromium` (as root) installs it"
+        if os.environ.get("CI"):
+            pytest.fail(f"{why}; .ci/run should have done so")
+        pytest.skip(why)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    """One chromium for the whole test session (one per pytest-xdist worker), driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """_build/screenshots/, where browser tests leave what they saw."""
+    folder = REPO / "_build" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import re
 import zipfile
+from html.parser import HTMLParser
 
 import pytest
 
 from coursetools.execute import toc_files
 from coursetools.paths import REPO
 
-HTML = REPO / "_build" / "html"
-
 pytestmark = pytest.mark.book
 
 
 PAGES = toc_files()
-
-
-@pytest.fixture(scope="module")
-def html():
-    """The built book's folder; fails (not skips) when the book has not been built."""
-    assert (HTML / "index.html").is_file(), f"no built book at {HTML}: run `make book` before `make test`"
-    return HTML
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -67,3 +59,49 @@ def test_students_page_offers_the_wheel_from_the_built_site(html):
         served = (page.parent / link).resolve()
         assert served.is_file() and zipfile.is_zipfile(served), f"{link} is not a wheel of the built site"
         assert "aecourse/data/mnist.npz" in zipfile.ZipFile(served).namelist(), f"{link} carries no MNIST"
+
+
+class Figures(HTMLParser):
+    """The images of a page's article: each one's source and alt text, and the caption of the figure around it."""
+
+    def __init__(self):
+        super().__init__()
+        self.images: list[dict] = []
+        self.depth = {"article": 0, "figure": 0, "figcaption": 0}
+        self.figure_images: list[dict] = []
+
+    def handle_starttag(self, tag, attributes):
+        if tag in self.depth:
+            self.depth[tag] += 1
+            if tag == "figure":
+                self.figure_images = []
+        if tag == "img" and self.depth["article"]:
+            image = {**dict(attributes), "caption": None}
+            self.images.append(image)
+            if self.depth["figure"]:
+                self.figure_images.append(image)
+
+    def handle_endtag(self, tag):
+        if tag in self.depth:
+            self.depth[tag] -= 1
+
+    def handle_data(self, data):
+        if self.depth["figcaption"]:
+            for image in self.figure_images:
+                image["caption"] = (image["caption"] or "") + data
+
+
+def words(text: str | None) -> int:
+    return len(re.findall(r"[A-Za-z]{2,}", text or ""))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_figure_says_what_it_shows(html, page):
+    """Does every image and animation have alt text that describes it (some words, not a file name) and a caption?"""
+    figures = Figures()
+    figures.feed((html / f"{page}.html").read_text())
+    for image in figures.images:
+        alt, source = image.get("alt") or "", image.get("src", "")
+        assert words(alt) >= 8 and not re.search(r"\.(png|gif|jpe?g|svg)\b", alt), (
+            f"{page}: the image {source} has the alt text {alt!r}: say what it shows")
+        assert words(image["caption"]) >= 4, f"{page}: the image {source} ({alt[:60]}...) has no caption"

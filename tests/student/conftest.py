@@ -22,14 +22,6 @@ HIDDEN_FROM_STUDENTS = ("AECOURSE_DATA", "AECOURSE_MNIST", "PYTHONPATH", "PYTEST
 marker (ipykernel stops capturing standard error when it sees it, and a student's kernel captures it)."""
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """Record on the test item whether its call failed, for fixtures that keep evidence when it did (screenshots)."""
-    outcome = yield
-    if call.when == "call" and outcome.get_result().failed:
-        item.failed = True
-
-
 @pytest.fixture(scope="session")
 def wheel() -> Path:
     """The wheel that `make dist` builds (built now if missing or out of date)."""

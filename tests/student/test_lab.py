@@ -1,9 +1,10 @@
 """The student's path in a real browser: `make lab`, an exercise run, answered, run again and validated in JupyterLab.
 
 Debian's chromium (/usr/bin/chromium; `make chromium` installs it) is driven by
-Playwright, which downloads no browser of its own here. Each step leaves a
-screenshot in _build/screenshots/ (kept by CI when a run fails), and a failure
-adds the page as it was and the server's log.
+Playwright, which downloads no browser of its own here (tests/conftest.py: the
+browser and the screenshots folder, shared with the book's browser tests). Each
+step leaves a screenshot in _build/screenshots/ (kept by CI), and a failure adds
+the page as it was and the server's log.
 """
 
 from __future__ import annotations
@@ -28,11 +29,6 @@ from coursetools.paths import REPO, exercise_notebook, solution_notebook
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-quic"]
-SCREENSHOTS = REPO / "_build" / "screenshots"
 ASSIGNMENT = "ex01_mnist_data"
 """The exercise whose notebook runs fastest: no framework is imported, nothing is trained."""
 TOKEN = "student-path-test"
@@ -54,17 +50,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Path:
-    """Debian's chromium; the test is skipped without it, except in CI, where .ci/run installs it."""
-    if not CHROMIUM.is_file():
-        why = f"Debian's chromium is not installed at {CHROMIUM}: `make chromium` (as root) installs it"
-        if os.environ.get("CI"):
-            pytest.fail(f"{why}; .ci/run should have done so")
-        pytest.skip(why)
-    return CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -118,25 +103,14 @@ def wait_for_server(url: str, server: subprocess.Popen, log: Path, seconds: floa
     pytest.fail(f"make lab did not answer at {url} within {seconds:g} s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS, headless=True)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
-def page(browser, lab, request):
+def page(browser, lab, request, screenshots):
     """A browser tab; when the test fails, the page as it was and the server's log are kept beside the screenshots."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     tab = browser.new_page(viewport={"width": 1400, "height": 1000})
     yield tab
     if getattr(request.node, "failed", False):
-        tab.screenshot(path=SCREENSHOTS / "student-lab-failure.png", full_page=True)
-        shutil.copy(lab.log, SCREENSHOTS / "student-lab-server.log")
+        tab.screenshot(path=screenshots / "student-lab-failure.png", full_page=True)
+        shutil.copy(lab.log, screenshots / "student-lab-server.log")
     tab.close()
 
 
@@ -179,7 +153,7 @@ def test_make_lab_serves_the_course_kernel(lab):
     assert "--IPKernelApp.capture_fd_output=False" in argv, argv
 
 
-def test_student_runs_answers_and_validates_an_exercise(lab, page):
+def test_student_runs_answers_and_validates_an_exercise(lab, page, screenshots):
     """In JupyterLab, does the untouched exercise stop at its first answer's NotImplementedError, and with the
     solution's answers typed in, does every visible test cell run and nbgrader's Validate report success?"""
     notebook = nbformat.read(exercise_notebook(ASSIGNMENT), as_version=4)
@@ -193,7 +167,7 @@ def test_student_runs_answers_and_validates_an_exercise(lab, page):
     restart_and_run_all(page)
     error = page.locator(ERROR_OUTPUT).first
     error.wait_for(timeout=SECONDS)
-    page.screenshot(path=SCREENSHOTS / "student-lab-1-untouched-run-all.png")
+    page.screenshot(path=screenshots / "student-lab-1-untouched-run-all.png")
     stopped_at = next(index for index in range(len(notebook.cells)) if cells.nth(index).locator(ERROR_OUTPUT).count())
     assert stopped_at >= first_answer and "NotImplementedError" in error.inner_text(), (
         f"the untouched notebook stopped in cell {stopped_at} (first answer: {first_answer}): "
@@ -201,7 +175,7 @@ def test_student_runs_answers_and_validates_an_exercise(lab, page):
     assert all(re.fullmatch(r"\[\d+\]:", prompt(cells.nth(index)))
                for index in range(stopped_at) if notebook.cells[index].cell_type == "code"), "the set-up did not run"
     validate(page, "failed")
-    page.screenshot(path=SCREENSHOTS / "student-lab-2-untouched-validate.png")
+    page.screenshot(path=screenshots / "student-lab-2-untouched-validate.png")
     page.locator(".jp-Dialog .jp-mod-accept").click()
 
     typed = answers(ASSIGNMENT)
@@ -215,13 +189,13 @@ def test_student_runs_answers_and_validates_an_exercise(lab, page):
     last = cells.nth(len(notebook.cells) - 1)
     last.scroll_into_view_if_needed()
     last.locator(".jp-InputPrompt").filter(has_text=re.compile(r"\[\d+\]")).wait_for(timeout=SECONDS)
-    page.screenshot(path=SCREENSHOTS / "student-lab-3-answered-run-all.png")
+    page.screenshot(path=screenshots / "student-lab-3-answered-run-all.png")
     not_run = [index for index in tests if not re.fullmatch(r"\[\d+\]:", prompt(cells.nth(index)))]
     assert not not_run, f"visible test cells {not_run} did not run"
     errors = page.locator(ERROR_OUTPUT)
     assert errors.count() == 0, f"the answered notebook shows errors: {errors.first.inner_text()[:500]}"
 
     assert "Success! Your notebook passes all the tests." in validate(page, "success")
-    page.screenshot(path=SCREENSHOTS / "student-lab-4-answered-validate.png")
+    page.screenshot(path=screenshots / "student-lab-4-answered-validate.png")
     saved = nbformat.read(lab.folder / f"{ASSIGNMENT}.ipynb", as_version=4)  # Validate saves the notebook first
     assert {index: saved.cells[index].source for index in typed} == typed, "the answers typed are not what was saved"

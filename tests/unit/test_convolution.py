@@ -43,20 +43,40 @@ def test_layout_and_layer_builders_take_padding_before_stride():
         assert names.index(padding) < names.index(stride), f"{function.__name__}{inspect.signature(function)}"
 
 
+def torch_refuses(measure, *settings) -> bool:
+    """Does PyTorch refuse to build or run the layer (RuntimeError or ValueError), or give an empty output?
+
+    An empty output (side 0) is refused by the course's formulas, as ex03 asks: it has fewer than one pixel.
+    """
+    try:
+        return measure(*settings) < 1
+    except (RuntimeError, ValueError):
+        return True
+
+
 def test_conv_formula_matches_pytorch():
-    """Does conv_output_size give torch.nn.Conv2d's output side over a grid of settings?"""
-    for i, k, p, s, d in itertools.product((3, 7, 10), (1, 2, 3), (0, 1, 2), (1, 2, 3), (1, 2)):
-        if i + 2 * p >= d * (k - 1) + 1:
+    """Does conv_output_size give torch.nn.Conv2d's output side, and refuse exactly the settings Conv2d refuses?"""
+    for i, k, p, s, d in itertools.product((3, 7, 10), (1, 2, 3, 5), (0, 1, 2), (1, 2, 3), (1, 2, 3)):
+        if torch_refuses(measured.torch_conv_output, i, k, p, s, d):
+            with pytest.raises(sizes.ImpossibleSetting) as refused:
+                sizes.conv_output_size(i, k, p, s, d)
+            assert refused.value.refusal is sizes.Refusal.KERNEL_LARGER_THAN_INPUT, (i, k, p, s, d)
+        else:
             assert sizes.conv_output_size(i, k, p, s, d) == measured.torch_conv_output(i, k, p, s, d), (i, k, p, s, d)
 
 
 def test_transpose_formula_matches_pytorch():
-    """Does conv_transpose_output_size give torch.nn.ConvTranspose2d's output side over a grid of settings?"""
-    for i, k, p, s, d in itertools.product((1, 4), (1, 3, 4), (0, 1), (1, 2, 3), (1, 2)):
-        for a in range(max(s, d)):
-            want = sizes.conv_transpose_output_size(i, k, p, s, a, d)
-            if want >= 1:
-                assert want == measured.torch_conv_transpose_output(i, k, p, s, a, d), (i, k, p, s, a, d)
+    """Does conv_transpose_output_size give torch.nn.ConvTranspose2d's output side, and refuse what it refuses?"""
+    for i, k, p, s, d in itertools.product((1, 4), (1, 3, 4), (0, 1, 3), (1, 2, 3), (1, 2)):
+        for a in range(max(s, d) + 1):
+            if torch_refuses(measured.torch_conv_transpose_output, i, k, p, s, a, d):
+                with pytest.raises(sizes.ImpossibleSetting) as refused:
+                    sizes.conv_transpose_output_size(i, k, p, s, a, d)
+                expected = sizes.Refusal.OUTPUT_PADDING_TOO_LARGE if a >= max(s, d) else sizes.Refusal.NO_OUTPUT
+                assert refused.value.refusal is expected, (i, k, p, s, a, d)
+            else:
+                want = measured.torch_conv_transpose_output(i, k, p, s, a, d)
+                assert sizes.conv_transpose_output_size(i, k, p, s, a, d) == want, (i, k, p, s, a, d)
 
 
 def test_pool_measures_take_padding_then_stride():
@@ -75,9 +95,20 @@ def test_same_padding_puts_the_extra_zero_after():
 
 
 def test_impossible_sizes_are_refused_with_their_values():
-    """Does a formula refuse a non-positive size with a ValueError naming it?"""
+    """Does a formula refuse a non-positive size, a negative padding or a kernel larger than the padded input,
+    with a ValueError that names the values and gives the book's reason?"""
     with pytest.raises(ValueError, match="s must be a positive integer; found s=0"):
         sizes.conv_output_size(5, 3, 0, 0)
+    with pytest.raises(ValueError, match="p must be a non-negative integer; found p=-1"):
+        sizes.conv_output_size(5, 3, -1)
+    with pytest.raises(ValueError, match=r"the kernel is larger than the padded input: kernel size 5 \(dilation 1\) spans 5 "
+                                         r"pixels, the padded input 3 \(i=3, p=0\)"):
+        sizes.conv_output_size(3, 5)
+    with pytest.raises(ValueError, match="output_padding must be smaller than either the stride or the dilation; "
+                                         "found output_padding=2, s=2, d=1"):
+        sizes.conv_transpose_output_size(3, 3, 0, 2, 2)
+    with pytest.raises(ValueError, match=r"the output size is not positive: it would be -1 \(i=1, k=1, p=1"):
+        sizes.conv_transpose_output_size(1, 1, 1)
 
 
 def test_layout_output_is_the_cross_correlation_pytorch_computes():
