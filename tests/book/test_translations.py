@@ -230,9 +230,16 @@ def test_catalogue_compiles_as_sphinx_compiles_it(path):
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="msgfmt (Debian package gettext) is not installed")
 @pytest.mark.parametrize("path", CATALOGUES, ids=page_of)
-def test_catalogue_passes_msgfmt_check(path):
-    """Does GNU msgfmt --check accept the catalogue (its format, header and each msgstr's form against its msgid)?"""
-    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+def test_catalogue_passes_msgfmt_check(path, tmp_path):
+    """Does GNU msgfmt --check accept the catalogue (its format, header and each msgstr's form against its msgid)?
+
+    Babel marks any message with a per cent sign in it python-format ("1% of" reads as a %o directive), and
+    marks it again on every update, though no sentence of the book is a %-format; those marks are left out of
+    the copy checked, and the brace-format marks, which guard the MyST roles, are kept."""
+    text = re.sub(r"^#, python-format\n", "", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    checked = tmp_path / path.name
+    checked.write_text(text.replace(", python-format", ""), encoding="utf-8")
+    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(checked)], capture_output=True, text=True)
     errors = [line for line in result.stderr.splitlines() if "still has the initial default value" not in line]
     assert result.returncode == 0, f"{page_of(path)}.po: msgfmt --check says:\n" + "\n".join(errors)
 
