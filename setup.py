@@ -26,8 +26,10 @@ class BuildWithData(build_py):
         for name in VENDORED:
             source = Path("data") / name
             if not source.is_file():
-                raise FileNotFoundError(f"cannot build the wheel: {source} is missing (expected the course's vendored "
-                                        f"data file, tracked in the repository or shipped in the sdist)")
+                raise FileNotFoundError(
+                    f"cannot build the wheel: {source} is missing (expected the course's vendored "
+                    f"data file, tracked in the repository or shipped in the sdist)"
+                )
             self.copy_file(str(source), str(target / name))
 
 

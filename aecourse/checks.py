@@ -71,7 +71,9 @@ def _caller_of(forbidden: tuple[str, ...], getprofile=sys.getprofile, setprofile
             if used or (event_frame is own and argument in switches):
                 return  # this function's own calls that switch the profiler back off
             if event == "c_call":
-                owner = getattr(argument, "__module__", None) or getattr(getattr(argument, "__self__", None), "__name__", "")
+                owner = getattr(argument, "__module__", None) or getattr(
+                    getattr(argument, "__self__", None), "__name__", ""
+                )
                 name = getattr(argument, "__qualname__", "")
             elif event == "call":
                 owner, name = event_frame.f_globals.get("__name__", ""), event_frame.f_code.co_name
@@ -128,7 +130,9 @@ def refuses(function: Callable, /, *args, names: Iterable = (), **kwargs) -> str
     except ValueError as error:
         missing = [name for name in names if not mentions(str(error), name)]
         if missing:
-            raise AssertionError(f"{call} raised ValueError, but its message does not name {missing}: {str(error)!r}") from None
+            raise AssertionError(
+                f"{call} raised ValueError, but its message does not name {missing}: {str(error)!r}"
+            ) from None
         return call
     except Exception as error:
         raise AssertionError(f"{call} should raise ValueError; it raised {type(error).__name__}: {error}") from None

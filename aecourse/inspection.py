@@ -88,10 +88,16 @@ def torch_layer_table(model, input_shape: tuple[int, ...]) -> list[LayerRow]:
                     f"{name} ({type(module).__name__}): the formula {formula} gives {side}x{side}, "
                     f"the layer produced {output.shape[-2]}x{output.shape[-1]}"
                 )
-            rows.append(LayerRow(
-                name, type(module).__name__, (None, *output.shape[1:]), sum(p.numel() for p in module.parameters()),
-                (None, *inputs[0].shape[1:]), f"{formula} = {side}" if formula else "",
-            ))
+            rows.append(
+                LayerRow(
+                    name,
+                    type(module).__name__,
+                    (None, *output.shape[1:]),
+                    sum(p.numel() for p in module.parameters()),
+                    (None, *inputs[0].shape[1:]),
+                    f"{formula} = {side}" if formula else "",
+                )
+            )
 
         return hook
 
@@ -131,7 +137,10 @@ def format_layer_table(rows: list[LayerRow]) -> str:
     widths = [max(len(title), *(len(line[index]) for line in cells)) for index, (title, _) in enumerate(columns)]
 
     def line(values):
-        return "  ".join(v.rjust(w) if i == len(widths) - 1 else v.ljust(w) for i, (v, w) in enumerate(zip(values, widths, strict=True)))
+        return "  ".join(
+            v.rjust(w) if i == len(widths) - 1 else v.ljust(w)
+            for i, (v, w) in enumerate(zip(values, widths, strict=True))
+        )
 
     header = line([title for title, _ in columns])
     return "\n".join([header, "-" * len(header)] + [line(values).rstrip() for values in cells])

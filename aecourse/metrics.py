@@ -65,7 +65,9 @@ def orthonormal_basis(matrix) -> np.ndarray:
     """An orthonormal basis of the column space of a full-rank n x k matrix (n >= k), from a QR decomposition."""
     matrix = np.asarray(matrix, dtype=np.float64)
     if matrix.ndim != 2 or matrix.shape[0] < matrix.shape[1]:
-        raise ValueError(f"expected an n x k matrix with n >= k whose columns span a subspace; found shape {matrix.shape}")
+        raise ValueError(
+            f"expected an n x k matrix with n >= k whose columns span a subspace; found shape {matrix.shape}"
+        )
     basis, _ = np.linalg.qr(matrix)
     return basis
 
@@ -75,8 +77,10 @@ def pca_subspace(x, k: int) -> tuple[np.ndarray, np.ndarray]:
     its top-k principal subspace."""
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2 or not 1 <= k <= min(x.shape):
-        raise ValueError(f"expected an (n_samples, n_features) array and 1 <= k <= {min(x.shape) if x.ndim == 2 else '?'}; "
-                         f"found shape {x.shape} and k={k}")
+        raise ValueError(
+            f"expected an (n_samples, n_features) array and 1 <= k <= {min(x.shape) if x.ndim == 2 else '?'}; "
+            f"found shape {x.shape} and k={k}"
+        )
     mean = x.mean(axis=0)
     _, _, right_vectors = np.linalg.svd(x - mean, full_matrices=False)
     return mean, right_vectors[:k].T
@@ -139,7 +143,9 @@ def check_scores_and_labels(scores, labels) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"expected labels 0 (normal) and 1 (anomaly); found values {np.unique(labels)[:5]}")
     labels = labels.astype(bool)
     if labels.all() or not labels.any():
-        raise ValueError(f"expected both normal (0) and anomalous (1) examples; all {len(labels)} labels are {int(labels[0])}")
+        raise ValueError(
+            f"expected both normal (0) and anomalous (1) examples; all {len(labels)} labels are {int(labels[0])}"
+        )
     return scores, labels
 
 
@@ -235,5 +241,7 @@ def rmse(predictions, targets) -> float:
     """Root mean squared error between predicted and true ratings (two arrays of the same length)."""
     predictions, targets = np.asarray(predictions, dtype=np.float64), np.asarray(targets, dtype=np.float64)
     if predictions.shape != targets.shape or predictions.size == 0:
-        raise ValueError(f"expected two non-empty arrays of the same shape; found {predictions.shape} and {targets.shape}")
+        raise ValueError(
+            f"expected two non-empty arrays of the same shape; found {predictions.shape} and {targets.shape}"
+        )
     return float(np.sqrt(np.mean((predictions - targets) ** 2)))

@@ -129,12 +129,22 @@ def _patches(reads: _Reads, on_copy: Callable[[str, torch.device], None]) -> lis
     """The replacements installed while code runs on ``meta``: (owner, name, replacement) triples."""
     patches = _read_patches(reads)
     to_list = torch.Tensor.tolist
-    patches.append((torch.Tensor, "tolist", lambda tensor: to_list(_zeros_on(tensor, "cpu") if tensor.is_meta else tensor)))
+    patches.append(
+        (torch.Tensor, "tolist", lambda tensor: to_list(_zeros_on(tensor, "cpu") if tensor.is_meta else tensor))
+    )
     for owner in (torch, torch.amp):
         autocast = owner.autocast
-        patches.append((owner, "autocast", lambda device_type, *args, _autocast=autocast, **kwargs:
-                        contextlib.nullcontext() if str(device_type).startswith("meta")
-                        else _autocast(device_type, *args, **kwargs)))
+        patches.append(
+            (
+                owner,
+                "autocast",
+                lambda device_type, *args, _autocast=autocast, **kwargs: (
+                    contextlib.nullcontext()
+                    if str(device_type).startswith("meta")
+                    else _autocast(device_type, *args, **kwargs)
+                ),
+            )
+        )
     for owner in (torch.Tensor, nn.Module):
         for name in ("to", "cpu", "cuda"):
             patches.append((owner, name, _moving(owner, name, getattr(owner, name), on_copy)))
@@ -299,9 +309,11 @@ def find_rows(images: torch.Tensor, among: torch.Tensor) -> list[int | None]:
 def epoch_means(batch_losses: list[float], epochs: int) -> list[float]:
     """The mean of each epoch's losses, from the losses of ``epochs`` epochs of equally many batches, in order."""
     if epochs <= 0 or len(batch_losses) % epochs:
-        raise ValueError(f"expected the same number of batch losses in each of {epochs} epochs; found {len(batch_losses)} losses")
+        raise ValueError(
+            f"expected the same number of batch losses in each of {epochs} epochs; found {len(batch_losses)} losses"
+        )
     per_epoch = len(batch_losses) // epochs
-    return [sum(batch_losses[e * per_epoch:(e + 1) * per_epoch]) / per_epoch for e in range(epochs)]
+    return [sum(batch_losses[e * per_epoch : (e + 1) * per_epoch]) / per_epoch for e in range(epochs)]
 
 
 @dataclass(frozen=True)
@@ -345,15 +357,20 @@ class LayerShapes:
     output: torch.Tensor
 
 
-def layer_output_shapes(model: nn.Module, images: torch.Tensor,
-                        layer_types: tuple[type[nn.Module], ...] = (nn.Conv2d, nn.ConvTranspose2d)) -> LayerShapes:
+def layer_output_shapes(
+    model: nn.Module, images: torch.Tensor, layer_types: tuple[type[nn.Module], ...] = (nn.Conv2d, nn.ConvTranspose2d)
+) -> LayerShapes:
     """Run ``images`` through ``model`` and record, with forward hooks, the output shape of every layer of
     ``layer_types``.
     """
     shapes: list[tuple[str, tuple[int, ...]]] = []
     layers = [module for module in model.modules() if isinstance(module, layer_types)]
-    handles = [layer.register_forward_hook(lambda module, inputs, output: shapes.append((type(module).__name__, tuple(output.shape))))
-               for layer in layers]
+    handles = [
+        layer.register_forward_hook(
+            lambda module, inputs, output: shapes.append((type(module).__name__, tuple(output.shape)))
+        )
+        for layer in layers
+    ]
     try:
         with torch.no_grad():
             output = model(images)

@@ -47,7 +47,9 @@ def matmul_rate(device="cpu", size: int = 2048, repeats: int = 20) -> float:
 def seconds_to_target(epoch_seconds, errors, target: float) -> float | None:
     """Training seconds until the first epoch whose error is at most ``target``; ``None`` if none reaches it."""
     if len(epoch_seconds) != len(errors):
-        raise ValueError(f"expected one error per epoch; found {len(epoch_seconds)} epoch times and {len(errors)} errors")
+        raise ValueError(
+            f"expected one error per epoch; found {len(epoch_seconds)} epoch times and {len(errors)} errors"
+        )
     for elapsed, error in zip(itertools.accumulate(epoch_seconds), errors, strict=True):
         if error <= target:
             return elapsed

@@ -45,7 +45,9 @@ def masked_mse(output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor | 
     return (squared_error * mask).sum() / mask.sum().clamp_min(1)
 
 
-def masked_binary_cross_entropy(output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+def masked_binary_cross_entropy(
+    output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor | None = None
+) -> torch.Tensor:
     """Binary cross-entropy between outputs in [0, 1] and targets in [0, 1], over the entries where ``mask`` is 1.
 
     The keras.io denoising recipe's loss: unlike the squared error, its gradient
@@ -86,12 +88,33 @@ def progress_bar(batches: int, description: str, enabled: bool):
     """A text progress bar on stdout (stderr would show as an error box in the book and in nbgrader)."""
     from tqdm import tqdm
 
-    return tqdm(total=batches, desc=description, file=sys.stdout, ascii=True, ncols=100, mininterval=1.0,
-                leave=False, disable=not enabled)
+    return tqdm(
+        total=batches,
+        desc=description,
+        file=sys.stdout,
+        ascii=True,
+        ncols=100,
+        mininterval=1.0,
+        leave=False,
+        disable=not enabled,
+    )
 
 
-def train_epoch(model, optimizer, inputs, device, *, targets=None, mask=None, loss=masked_mse,
-                batch_size: int = 256, generator=None, bar=None, scheduler=None, mixed_precision: bool = False) -> float:
+def train_epoch(
+    model,
+    optimizer,
+    inputs,
+    device,
+    *,
+    targets=None,
+    mask=None,
+    loss=masked_mse,
+    batch_size: int = 256,
+    generator=None,
+    bar=None,
+    scheduler=None,
+    mixed_precision: bool = False,
+) -> float:
     """One pass over ``inputs`` in shuffled batches, one optimiser step each; return the mean training loss.
 
     Each batch is moved to ``device`` as it is used. The loss is summed on the
@@ -143,9 +166,13 @@ class Recipe:
 
     def optimizer(self, model: nn.Module, device: torch.device) -> torch.optim.Adam:
         """Adam (or AdamW's decoupled decay) over ``model``'s parameters, fused on the CPU and CUDA."""
-        return torch.optim.Adam(model.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay,
-                                decoupled_weight_decay=self.decoupled_weight_decay,
-                                fused=device.type in ("cpu", "cuda"))
+        return torch.optim.Adam(
+            model.parameters(),
+            lr=self.learning_rate,
+            weight_decay=self.weight_decay,
+            decoupled_weight_decay=self.decoupled_weight_decay,
+            fused=device.type in ("cpu", "cuda"),
+        )
 
     def scheduler(self, optimizer: torch.optim.Optimizer, total_steps: int):
         """The one-cycle schedule over ``total_steps`` batches when ``one_cycle``, else None (a constant rate)."""
@@ -159,14 +186,29 @@ def recipe_with(recipe: Recipe | None, settings: dict) -> Recipe:
     known = Recipe.__dataclass_fields__
     unknown = sorted(set(settings) - set(known))
     if unknown:
-        raise TypeError(f"train_autoencoder got unknown setting(s) {unknown}; expected keyword arguments of its own "
-                        f"or fields of Recipe: {sorted(known)}")
+        raise TypeError(
+            f"train_autoencoder got unknown setting(s) {unknown}; expected keyword arguments of its own "
+            f"or fields of Recipe: {sorted(known)}"
+        )
     return dataclasses.replace(recipe or Recipe(), **settings)
 
 
-def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=None, loss=masked_mse,
-                      recipe: Recipe | None = None, seed: int | None = None, validation=None, progress: bool = False,
-                      verbose: bool = True, **settings) -> TrainingHistory:
+def train_autoencoder(
+    model,
+    inputs,
+    epochs: int,
+    device,
+    *,
+    targets=None,
+    mask=None,
+    loss=masked_mse,
+    recipe: Recipe | None = None,
+    seed: int | None = None,
+    validation=None,
+    progress: bool = False,
+    verbose: bool = True,
+    **settings,
+) -> TrainingHistory:
     """Train ``model`` on ``device`` with Adam to map ``inputs`` to ``targets`` (by default the inputs themselves).
 
     ``inputs`` (``targets``, ``mask``): tensors or arrays, examples along the first axis. How it trains is a
@@ -187,18 +229,33 @@ def train_autoencoder(model, inputs, epochs: int, device, *, targets=None, mask=
     for epoch in range(1, epochs + 1):
         synchronize(device)
         start = time.perf_counter()
-        with progress_bar(batches, f"epoch {epoch}/{epochs}", progress) as bar, denormals_flushed(recipe.flush_denormals):
-            epoch_loss = train_epoch(model, optimizer, inputs, device, targets=targets, mask=mask, loss=loss,
-                                     batch_size=recipe.batch_size, generator=generator, bar=bar, scheduler=scheduler,
-                                     mixed_precision=recipe.mixed_precision)
+        with (
+            progress_bar(batches, f"epoch {epoch}/{epochs}", progress) as bar,
+            denormals_flushed(recipe.flush_denormals),
+        ):
+            epoch_loss = train_epoch(
+                model,
+                optimizer,
+                inputs,
+                device,
+                targets=targets,
+                mask=mask,
+                loss=loss,
+                batch_size=recipe.batch_size,
+                generator=generator,
+                bar=bar,
+                scheduler=scheduler,
+                mixed_precision=recipe.mixed_precision,
+            )
         synchronize(device)
         history.epoch_seconds.append(time.perf_counter() - start)
-        _record_epoch(history, f"epoch {epoch}/{epochs}", epoch_loss, optimizer, model, validation, device, verbose)
+        record_epoch(history, f"epoch {epoch}/{epochs}", epoch_loss, optimizer, model, validation, device, verbose)
     return history
 
 
-def _record_epoch(history: TrainingHistory, name: str, epoch_loss: float, optimizer, model, validation, device,
-                  verbose: bool) -> None:
+def record_epoch(
+    history: TrainingHistory, name: str, epoch_loss: float, optimizer, model, validation, device, verbose: bool
+) -> None:
     """Add an epoch's loss, learning rate and validation MSE to ``history``; refuse a loss that is not finite."""
     if not math.isfinite(epoch_loss):
         raise FloatingPointError(
@@ -215,8 +272,9 @@ def _record_epoch(history: TrainingHistory, name: str, epoch_loss: float, optimi
         print(f"{report}, {history.epoch_seconds[-1]:.1f} s on {history.device}", flush=True)
 
 
-def choose_learning_rate(build, inputs, validation, rates, epochs: int, device, *, seed: int = 0,
-                         **options) -> tuple[float, dict[float, float]]:
+def choose_learning_rate(
+    build, inputs, validation, rates, epochs: int, device, *, seed: int = 0, **options
+) -> tuple[float, dict[float, float]]:
     """The rate among ``rates`` that leaves the lowest reconstruction MSE on ``validation``, and that MSE for each rate.
 
     For each rate a fresh model, ``build()`` after ``torch.manual_seed(seed)``
@@ -240,8 +298,12 @@ def _in_batches(function, images, device, batch_size: int) -> torch.Tensor:
     """``function`` applied to ``images`` batch by batch on ``device``, without gradients; the result on the CPU."""
     images = torch.as_tensor(images)
     with torch.no_grad():
-        return torch.cat([function(images[start : start + batch_size].to(device)).cpu()
-                          for start in range(0, len(images), batch_size)])
+        return torch.cat(
+            [
+                function(images[start : start + batch_size].to(device)).cpu()
+                for start in range(0, len(images), batch_size)
+            ]
+        )
 
 
 def reconstruct(model: nn.Module, images, device, batch_size: int = 1000) -> torch.Tensor:
@@ -306,7 +368,11 @@ def train_keras(autoencoder, x_train, x_test, epochs: int = 30, record: EpochRec
     """
     autoencoder.compile(optimizer="adam", loss="mse")
     return autoencoder.fit(
-        x_train, x_train, epochs=epochs, shuffle=True,
+        x_train,
+        x_train,
+        epochs=epochs,
+        shuffle=True,
         validation_data=(x_test, x_test),
-        verbose=0, callbacks=[(record or EpochRecord()).callback(autoencoder)],
+        verbose=0,
+        callbacks=[(record or EpochRecord()).callback(autoencoder)],
     )

@@ -47,7 +47,9 @@ def machine() -> dict:
     cpu = platform.processor() or platform.machine()
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.is_file():
-        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
+        names = [
+            line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")
+        ]
         cpu = names[0] if names else cpu
     versions = {}
     for library in LIBRARIES:
@@ -83,9 +85,18 @@ def training_speed(device, rate: float, epochs: int = 2) -> list[dict]:
         flop = training_flop_per_image(build(), (1, 28, 28)) * len(x_train)
         history = train_autoencoder(build(), x_train, epochs, device, batch_size=batch_size, verbose=False)
         seconds = statistics.median(history.epoch_seconds)
-        rows.append({"model": name, "device": history.device, "batch_size": batch_size, "seconds_per_epoch": seconds,
-                     "images_per_second": len(x_train) / seconds, "flop_per_epoch": flop,
-                     "floor_seconds": flop / rate, "share_of_floor": flop / rate / seconds})
+        rows.append(
+            {
+                "model": name,
+                "device": history.device,
+                "batch_size": batch_size,
+                "seconds_per_epoch": seconds,
+                "images_per_second": len(x_train) / seconds,
+                "flop_per_epoch": flop,
+                "floor_seconds": flop / rate,
+                "share_of_floor": flop / rate / seconds,
+            }
+        )
     return rows
 
 
@@ -100,11 +111,17 @@ def autograde_times(runs: int = 2) -> list[dict]:
         times = []
         for _ in range(runs):
             start = time.perf_counter()
-            result = subprocess.run([sys.executable, "-m", "coursetools.autograde", assignment,
-                                     str(solution_notebook(assignment))], cwd=REPO, capture_output=True, text=True)
+            result = subprocess.run(
+                [sys.executable, "-m", "coursetools.autograde", assignment, str(solution_notebook(assignment))],
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+            )
             times.append(time.perf_counter() - start)
         total = [line for line in result.stdout.splitlines() if line.startswith("total")]
-        rows.append({"assignment": assignment, "seconds": min(times), "result": total[-1] if total else result.stderr[-200:]})
+        rows.append(
+            {"assignment": assignment, "seconds": min(times), "result": total[-1] if total else result.stderr[-200:]}
+        )
     return rows
 
 
@@ -137,10 +154,13 @@ def environment_seconds() -> float:
         start = time.perf_counter()
         subprocess.run([shutil.which("python3") or sys.executable, "-m", "venv", str(python.parent.parent)], check=True)
         for arguments in (["--upgrade", "pip"], ["-r", "requirements.txt", "-e", "."]):
-            done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", *arguments], cwd=REPO,
-                                  capture_output=True, text=True)
+            done = subprocess.run(
+                [str(python), "-m", "pip", "install", "--quiet", *arguments], cwd=REPO, capture_output=True, text=True
+            )
             if done.returncode:
-                raise RuntimeError(f"pip install {' '.join(arguments)} failed (exit {done.returncode}): {done.stderr[-2000:]}")
+                raise RuntimeError(
+                    f"pip install {' '.join(arguments)} failed (exit {done.returncode}): {done.stderr[-2000:]}"
+                )
         return time.perf_counter() - start
 
 
@@ -158,11 +178,15 @@ def book_times() -> dict:
     finally:
         page.write_text(original)
     timed(["make", "--no-print-directory", "book"])
-    return {"environment_seconds": environment, "chapter_execution_seconds": execution_seconds(output),
-            "clean_book_seconds": clean,
-            "clean_book_with_environment_seconds": environment + clean, "incremental_book_seconds": incremental,
-            "make_test_fast_seconds": timed(["make", "--no-print-directory", "test-fast"]),
-            "make_test_seconds": timed(["make", "--no-print-directory", "test"])}
+    return {
+        "environment_seconds": environment,
+        "chapter_execution_seconds": execution_seconds(output),
+        "clean_book_seconds": clean,
+        "clean_book_with_environment_seconds": environment + clean,
+        "incremental_book_seconds": incremental,
+        "make_test_fast_seconds": timed(["make", "--no-print-directory", "test-fast"]),
+        "make_test_seconds": timed(["make", "--no-print-directory", "test"]),
+    }
 
 
 TEST_TIMES = REPO / "_build" / "test-times.json"
@@ -202,23 +226,39 @@ def grading_throughput(assignment: str, copies: int, workers: list[int]) -> list
         for count in workers:
             course = ScratchCourse(root / f"course{count}")
             start = time.monotonic()
-            grade.main([assignment, str(root / "submissions"), "--out", str(root / f"out{count}"),
-                        "--workers", str(count), "--course-root", str(course.root)])
+            grade.main(
+                [
+                    assignment,
+                    str(root / "submissions"),
+                    "--out",
+                    str(root / f"out{count}"),
+                    "--workers",
+                    str(count),
+                    "--course-root",
+                    str(course.root),
+                ]
+            )
             seconds = time.monotonic() - start
             results = json.loads((root / f"out{count}" / "results.json").read_text())
             cell, cell_seconds = max((row["slowest_cell"] for row in results.values()), key=lambda item: item[1])
-            print(f"make grade, {count} worker(s): {copies} notebooks in {seconds:.0f} s, "
-                  f"{copies / seconds * 60:.1f} students per minute, {seconds * count / copies:.1f} s per notebook; "
-                  f"slowest cell {cell}, {cell_seconds:.1f} s")
+            print(
+                f"make grade, {count} worker(s): {copies} notebooks in {seconds:.0f} s, "
+                f"{copies / seconds * 60:.1f} students per minute, {seconds * count / copies:.1f} s per notebook; "
+                f"slowest cell {cell}, {cell_seconds:.1f} s"
+            )
             rows.append({"what": f"make grade, {count} worker(s)", "students_per_minute": copies / seconds * 60})
         course = ScratchCourse(root / "plain")
         course.release(assignment)
         start = time.monotonic()
         for index in range(copies):
-            course.grade(assignment, root / "submissions" / f"student{index:03d}" / assignment / notebook_name(assignment))
+            course.grade(
+                assignment, root / "submissions" / f"student{index:03d}" / assignment / notebook_name(assignment)
+            )
         seconds = time.monotonic() - start
-        print(f"plain nbgrader autograde, one at a time: {copies / seconds * 60:.1f} students per minute, "
-              f"{seconds / copies:.1f} s per notebook")
+        print(
+            f"plain nbgrader autograde, one at a time: {copies / seconds * 60:.1f} students per minute, "
+            f"{seconds / copies:.1f} s per notebook"
+        )
         rows.append({"what": "plain nbgrader autograde", "students_per_minute": copies / seconds * 60})
     return rows
 
@@ -227,13 +267,17 @@ def table(results: dict) -> str:
     """The results as Markdown, one line per figure."""
     lines = ["| measurement | value |", "|---|---|"]
     about = results["machine"]
-    lines.append(f"| machine | {about['cpu']}, {about['cores']} cores; GPU: {about['gpu'] or 'none'}; {about['date']} |")
+    lines.append(
+        f"| machine | {about['cpu']}, {about['cores']} cores; GPU: {about['gpu'] or 'none'}; {about['date']} |"
+    )
     lines.append(f"| fp32 matrix products (CPU) | {results['matmul_flop_per_second'] / 1e9:,.0f} GFLOP/s |")
     for row in results["training"]:
-        lines.append(f"| {row['model']}, {row['device']}, batch {row['batch_size']} | "
-                     f"{row['seconds_per_epoch']:.2f} s per epoch, "
-                     f"{row['images_per_second']:,.0f} images/s; {row['flop_per_epoch'] / 1e9:,.1f} GFLOP per epoch, "
-                     f"floor {row['floor_seconds']:.2f} s ({row['share_of_floor']:.0%} of it reached) |")
+        lines.append(
+            f"| {row['model']}, {row['device']}, batch {row['batch_size']} | "
+            f"{row['seconds_per_epoch']:.2f} s per epoch, "
+            f"{row['images_per_second']:,.0f} images/s; {row['flop_per_epoch'] / 1e9:,.1f} GFLOP per epoch, "
+            f"floor {row['floor_seconds']:.2f} s ({row['share_of_floor']:.0%} of it reached) |"
+        )
     for row in results.get("autograde", []):
         lines.append(f"| autograde {row['assignment']} (solution) | {row['seconds']:.1f} s: {row['result']} |")
     for row in results.get("grading", []):
@@ -268,7 +312,11 @@ def run_all(book: bool, grading_copies: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m coursetools.bench", description=__doc__.splitlines()[0])
     parser.add_argument("what", nargs="?", choices=["all", "training", "grading"], default="all")
-    parser.add_argument("--book", action="store_true", help="also time the environment's creation, a clean and an incremental book build and make test")
+    parser.add_argument(
+        "--book",
+        action="store_true",
+        help="also time the environment's creation, a clean and an incremental book build and make test",
+    )
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--device", choices=["cpu", "cuda"], default=None, help="default: CUDA when present")

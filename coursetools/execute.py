@@ -54,8 +54,9 @@ class Chapter:
 
 
 def toc_files(root: Path = REPO) -> list[str]:
-    """Every page of ``_toc.yml``, chapters and their sections, in the book's order, as the toc names them (no suffix).
+    """Every page of ``_toc.yml``, chapters and their sections, in the book's order, as the toc names them.
 
+    The names have no suffix.
     """
     toc = yaml.safe_load((root / "_toc.yml").read_text())
     files = [toc["root"]]
@@ -131,8 +132,9 @@ def create_cache(cache_path: Path = CACHE) -> None:
     _ = get_cache(str(cache_path)).db  # the property creates the database and its tables
 
 
-def execute(path: Path, timeout: int, environment: dict[str, str] | None = None,
-            cache_path: Path = CACHE) -> tuple[Path, float, str | None]:
+def execute(
+    path: Path, timeout: int, environment: dict[str, str] | None = None, cache_path: Path = CACHE
+) -> tuple[Path, float, str | None]:
     """Run one chapter and store it in the cache unless it is there already: (path, seconds or 0 if cached, error)."""
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
@@ -147,11 +149,16 @@ def execute(path: Path, timeout: int, environment: dict[str, str] | None = None,
         return path, 0.0, None
     except KeyError:
         pass
-    result = single_nb_execution(notebook, cwd=str(path.parent), timeout=timeout, allow_errors=False, meta_override=True)
+    result = single_nb_execution(
+        notebook, cwd=str(path.parent), timeout=timeout, allow_errors=False, meta_override=True
+    )
     if result.err is not None:
         return path, result.time, f"{result.err.__class__.__name__}\n{result.exc_string}"
-    cache.cache_notebook_bundle(CacheBundleIn(notebook, str(path), data={"execution_seconds": result.time}),
-                                check_validity=False, overwrite=True)
+    cache.cache_notebook_bundle(
+        CacheBundleIn(notebook, str(path), data={"execution_seconds": result.time}),
+        check_validity=False,
+        overwrite=True,
+    )
     return path, result.time, None
 
 
@@ -170,8 +177,12 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m coursetools.execute", description=__doc__.splitlines()[0])
     cores = usable_cores()
-    parser.add_argument("--jobs", type=int, default=min(cores, MAX_JOBS),
-                        help=f"chapters run at once, sharing the cores (default: one per core, at most {MAX_JOBS}: %(default)s)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=min(cores, MAX_JOBS),
+        help=f"chapters run at once, sharing the cores (default: one per core, at most {MAX_JOBS}: %(default)s)",
+    )
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")

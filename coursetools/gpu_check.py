@@ -63,8 +63,9 @@ def require_cuda() -> torch.device:
         raise NoCudaError(str(error)) from None
 
 
-def check_chapter_model(device, epochs: int = CHAPTER_EPOCHS, threshold: float = CHAPTER_MSE_THRESHOLD,
-                        train_images: int | None = None) -> CheckRun:
+def check_chapter_model(
+    device, epochs: int = CHAPTER_EPOCHS, threshold: float = CHAPTER_MSE_THRESHOLD, train_images: int | None = None
+) -> CheckRun:
     """Train the chapter's ConvAutoencoder on ``device`` as the chapter does; check devices and the test MSE.
 
     ``train_images`` keeps only the first that many training images (all 60,000 by default).
@@ -77,8 +78,9 @@ def check_chapter_model(device, epochs: int = CHAPTER_EPOCHS, threshold: float =
     batch_devices: list[str] = []
     handle = model.encoder.register_forward_pre_hook(lambda _, inputs: batch_devices.append(inputs[0].device.type))
     try:
-        history = train_autoencoder(model, x_train, epochs, device, batch_size=256,
-                                    learning_rate=CHAPTER_LEARNING_RATE, verbose=False)
+        history = train_autoencoder(
+            model, x_train, epochs, device, batch_size=256, learning_rate=CHAPTER_LEARNING_RATE, verbose=False
+        )
     finally:
         handle.remove()
     parameter_devices = {parameter.device.type for parameter in model.parameters()}
@@ -89,9 +91,16 @@ def check_chapter_model(device, epochs: int = CHAPTER_EPOCHS, threshold: float =
         )
     mse = reconstruction_mse(model, x_test, device)
     if not math.isfinite(mse) or mse >= threshold:
-        raise AssertionError(f"chapter model: test MSE {mse} after {epochs} epochs on {device}; expected below {threshold}")
-    return CheckRun("chapter ConvAutoencoder", history.device, history.epoch_seconds, mse,
-                    f"{len(batch_devices)} batches and every parameter on {device.type}; threshold {threshold}")
+        raise AssertionError(
+            f"chapter model: test MSE {mse} after {epochs} epochs on {device}; expected below {threshold}"
+        )
+    return CheckRun(
+        "chapter ConvAutoencoder",
+        history.device,
+        history.epoch_seconds,
+        mse,
+        f"{len(batch_devices)} batches and every parameter on {device.type}; threshold {threshold}",
+    )
 
 
 def run_notebook_cells(path) -> tuple[dict, dict[str, float]]:
@@ -123,9 +132,14 @@ def check_exercise_solution(assignment: str = "ex05_conv_autoencoder") -> CheckR
         raise AssertionError(f"{path.name} picked {namespace['device']} although CUDA is available")
     epochs = namespace["EPOCHS"]
     tests = [name for name in seconds if name.startswith("test_")]
-    return CheckRun(f"{assignment} solution", device_name(device), [seconds["train_run"] / epochs] * epochs,
-                    namespace[EXERCISES[assignment]], f"all {len(tests)} test cells passed on {device.type}",
-                    EXERCISES[assignment].replace("_", " "))
+    return CheckRun(
+        f"{assignment} solution",
+        device_name(device),
+        [seconds["train_run"] / epochs] * epochs,
+        namespace[EXERCISES[assignment]],
+        f"all {len(tests)} test cells passed on {device.type}",
+        EXERCISES[assignment].replace("_", " "),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

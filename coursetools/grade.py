@@ -35,20 +35,46 @@ from coursetools.paths import REPO, assignments, exercise_notebook
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m coursetools.grade", description=__doc__.splitlines()[0])
     parser.add_argument("assignment", choices=assignments())
-    parser.add_argument("submissions", type=Path, nargs="?", default=None,
-                        help="folder of <student>/<assignment>/ (default: the course's submitted/)")
+    parser.add_argument(
+        "submissions",
+        type=Path,
+        nargs="?",
+        default=None,
+        help="folder of <student>/<assignment>/ (default: the course's submitted/)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="default: grades/<assignment>")
-    parser.add_argument("--workers", type=int, default=usable_cores(), help="kernels at once (default: the cores it may use, here %(default)s)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=usable_cores(),
+        help="kernels at once (default: the cores it may use, here %(default)s)",
+    )
     parser.add_argument("--sandbox", choices=["bwrap", "none"], default="bwrap", help="default: %(default)s")
     parser.add_argument("--scheduler", default="", help="a Dask scheduler's address: grade on its cluster")
     parser.add_argument("--no-gradebook", action="store_true", help="do not record the scores in gradebook.db")
     parser.add_argument("--course-root", type=Path, default=REPO, help=argparse.SUPPRESS)
     defaults = Limits()
-    parser.add_argument("--cell-timeout", type=float, default=defaults.cell_seconds, help="seconds per cell (default: %(default)s)")
-    parser.add_argument("--notebook-timeout", type=float, default=defaults.notebook_seconds, help="seconds per notebook (default: %(default)s)")
-    parser.add_argument("--memory", type=float, default=defaults.memory_bytes / 2**30, help="GiB of memory per notebook (default: %(default)s)")
-    parser.add_argument("--processes", type=int, default=defaults.processes, help="processes per notebook (default: %(default)s)")
-    parser.add_argument("--threads", type=int, default=defaults.threads, help="threads per kernel (default: %(default)s)")
+    parser.add_argument(
+        "--cell-timeout", type=float, default=defaults.cell_seconds, help="seconds per cell (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--notebook-timeout",
+        type=float,
+        default=defaults.notebook_seconds,
+        help="seconds per notebook (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--memory",
+        type=float,
+        default=defaults.memory_bytes / 2**30,
+        help="GiB of memory per notebook (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--processes", type=int, default=defaults.processes, help="processes per notebook (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=defaults.threads, help="threads per kernel (default: %(default)s)"
+    )
     arguments = parser.parse_args(argv)
     arguments.submissions = arguments.submissions or arguments.course_root / "submitted"
     arguments.out = arguments.out or REPO / "grades" / arguments.assignment
@@ -60,8 +86,13 @@ def grade_all(arguments, submissions: list[Submission]) -> list[Submission]:
     order."""
     from tqdm import tqdm
 
-    limits = Limits(arguments.cell_timeout, arguments.notebook_timeout, int(arguments.memory * 2**30),
-                    arguments.processes, threads=arguments.threads)
+    limits = Limits(
+        arguments.cell_timeout,
+        arguments.notebook_timeout,
+        int(arguments.memory * 2**30),
+        arguments.processes,
+        threads=arguments.threads,
+    )
     graded: dict[str, Submission] = {}
     with tqdm(total=len(submissions), desc=f"grading {arguments.assignment}", unit="notebook", file=sys.stderr) as bar:
         if arguments.scheduler:
@@ -69,15 +100,19 @@ def grade_all(arguments, submissions: list[Submission]) -> list[Submission]:
             from distributed import as_completed as dask_completed
 
             with Client(arguments.scheduler) as client:
-                futures = [client.submit(grade_submission, submission, limits, arguments.sandbox, pure=False)
-                           for submission in submissions]
+                futures = [
+                    client.submit(grade_submission, submission, limits, arguments.sandbox, pure=False)
+                    for submission in submissions
+                ]
                 for future in dask_completed(futures):
                     done = future.result()
                     graded[done.student] = done
                     bar.update()
         else:
             with ThreadPoolExecutor(max(1, arguments.workers)) as pool:
-                futures = [pool.submit(grade_submission, submission, limits, arguments.sandbox) for submission in submissions]
+                futures = [
+                    pool.submit(grade_submission, submission, limits, arguments.sandbox) for submission in submissions
+                ]
                 for future in as_completed(futures):
                     done = future.result()
                     graded[done.student] = done
@@ -92,11 +127,14 @@ def record_in_gradebook(arguments, graded: list[Submission]) -> bool:
     from coursetools.grading.notebooks import read_notebook
 
     try:
-        gradebook.record(arguments.course_root, arguments.assignment, graded,
-                         read_notebook(exercise_notebook(arguments.assignment)))
+        gradebook.record(
+            arguments.course_root, arguments.assignment, graded, read_notebook(exercise_notebook(arguments.assignment))
+        )
     except Exception as error:  # the grades are safe in OUT; say plainly that the gradebook is not
-        print(f"the scores are in {arguments.out / 'grades.csv'}, but the gradebook could not be updated: {error}",
-              file=sys.stderr)
+        print(
+            f"the scores are in {arguments.out / 'grades.csv'}, but the gradebook could not be updated: {error}",
+            file=sys.stderr,
+        )
         return False
     return True
 
@@ -104,14 +142,21 @@ def record_in_gradebook(arguments, graded: list[Submission]) -> bool:
 def submissions_refusal(arguments) -> str:
     """Why the submissions folder cannot be graded (missing, or where the grader writes), or "" when it can be."""
     if arguments.submissions == arguments.course_root / "submitted" and not arguments.submissions.is_dir():
-        return (f"there is no {arguments.submissions} (nbgrader collect puts a class there): collect the class with "
-                f"`nbgrader collect {arguments.assignment}`, or name the folder with SUBMISSIONS=<folder>")
+        return (
+            f"there is no {arguments.submissions} (nbgrader collect puts a class there): collect the class with "
+            f"`nbgrader collect {arguments.assignment}`, or name the folder with SUBMISSIONS=<folder>"
+        )
     if not arguments.submissions.is_dir():
         return f"{arguments.submissions} is not a folder"
     written = (arguments.course_root / "autograded").resolve()
-    if not arguments.no_gradebook and written in (arguments.submissions.resolve(), *arguments.submissions.resolve().parents):
-        return (f"the grader writes each graded notebook into {written}, as nbgrader autograde does, and would replace "
-                f"the files in {arguments.submissions}. Grade the students' originals (nbgrader's submitted/) instead")
+    if not arguments.no_gradebook and written in (
+        arguments.submissions.resolve(),
+        *arguments.submissions.resolve().parents,
+    ):
+        return (
+            f"the grader writes each graded notebook into {written}, as nbgrader autograde does, and would replace "
+            f"the files in {arguments.submissions}. Grade the students' originals (nbgrader's submitted/) instead"
+        )
     return ""
 
 
@@ -127,16 +172,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"grading could not start: {error}", file=sys.stderr)
         return 2
     start = time.monotonic()
-    submissions = [read_submission(arguments.submissions, student, arguments.assignment)
-                   for student in find_students(arguments.submissions)]
+    submissions = [
+        read_submission(arguments.submissions, student, arguments.assignment)
+        for student in find_students(arguments.submissions)
+    ]
     graded = grade_all(arguments, submissions)
     seconds = time.monotonic() - start
     reports.write_student_files(arguments.out, graded)
     recorded = arguments.no_gradebook or record_in_gradebook(arguments, graded)
     reports.write_csv(arguments.out / "grades.csv", graded)
     print(reports.summary(graded, seconds))
-    print(f"grades: {arguments.out / 'grades.csv'}; feedback pages: {arguments.out / 'feedback'}; "
-          f"logs: {arguments.out / 'logs'}")
+    print(
+        f"grades: {arguments.out / 'grades.csv'}; feedback pages: {arguments.out / 'feedback'}; "
+        f"logs: {arguments.out / 'logs'}"
+    )
     return 0 if recorded else 1
 
 

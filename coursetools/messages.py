@@ -43,7 +43,12 @@ def sphinx(builder: str, outdir: Path, doctreedir: Path, overrides: dict, **opti
         outdir,
         noconfig=True,
         path_config=ROOT / "_config.yml",
-        confoverrides={"external_toc_path": (ROOT / "_toc.yml").as_posix(), "latex_individualpages": False, "project": title, **overrides},
+        confoverrides={
+            "external_toc_path": (ROOT / "_toc.yml").as_posix(),
+            "latex_individualpages": False,
+            "project": title,
+            **overrides,
+        },
         doctreedir=doctreedir,
         builder=builder,
         **options,

@@ -105,4 +105,3 @@ class ScratchCourse:
                 for grade in notebook_record.grades
             }
             return Grade(submission.score, submission.max_score, cells, log)
-

@@ -1,6 +1,6 @@
 """Regenerate ``exercises/`` from ``solutions/`` with nbgrader (``make exercises``).
 
-    python -m coursetools.release [ASSIGNMENT ...]
+python -m coursetools.release [ASSIGNMENT ...]
 """
 
 from __future__ import annotations

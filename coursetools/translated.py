@@ -54,16 +54,28 @@ def build(language: str) -> int:
     """Build the book in ``language`` and publish it into _build/html/<language>; return Sphinx's exit status."""
     catalogues = ROOT / "locales" / language / "LC_MESSAGES"
     if not catalogues.is_dir():
-        print(f"no catalogues for {language!r}: expected {catalogues.relative_to(ROOT)}/ (make translations creates them "
-              f"for the languages in the Makefile's LANGUAGES)", file=sys.stderr)
+        print(
+            f"no catalogues for {language!r}: expected {catalogues.relative_to(ROOT)}/ (make translations creates them "
+            f"for the languages in the Makefile's LANGUAGES)",
+            file=sys.stderr,
+        )
         return 2
     work = BUILD / language
-    status = sphinx("html", work / "html", work / ".doctrees",
-                    {"language": language, "nitpicky": True,
-                     # the same cache as the English build (by default myst-nb would look beside the output folder)
-                     "nb_execution_cache_path": str(BUILD / ".jupyter_cache"),
-                     **INTERFACE.get(language, {}), **translated_title(catalogues)},
-                    warningiserror=True, keep_going=True)
+    status = sphinx(
+        "html",
+        work / "html",
+        work / ".doctrees",
+        {
+            "language": language,
+            "nitpicky": True,
+            # the same cache as the English build (by default myst-nb would look beside the output folder)
+            "nb_execution_cache_path": str(BUILD / ".jupyter_cache"),
+            **INTERFACE.get(language, {}),
+            **translated_title(catalogues),
+        },
+        warningiserror=True,
+        keep_going=True,
+    )
     if status != 0:
         # As in `make book`: forget what was read, so that the pages that failed are read again next time.
         (work / ".doctrees" / "environment.pickle").unlink(missing_ok=True)

@@ -1,6 +1,7 @@
 """What every test folder shares: how pytest-xdist's processes share the suite, and the browser tests' fixtures.
 
-The suite runs with ``--dist loadgroup``, and prints its time per group at the end. Each test file is one group, run whole by one process: a file's graded classes and corpora are session
+The suite runs with ``--dist loadgroup``, and prints its time per group at the end. Each test file is one
+group, run whole by one process: a file's graded classes and corpora are session
 fixtures, built once, and the hostile corpora must not run beside each other. The one exception is
 test_variants.py, whose assignments are independent classes: each assignment is a group of its own, so
 that both processes share the heaviest file. The groups that grade notebooks go first, largest first, so
@@ -83,9 +84,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 # --- The browser tests' fixtures ---
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 """Headless, and without the background requests chromium otherwise makes to outside hosts."""
 
 

@@ -40,7 +40,9 @@ def torch_layer(kind: str, k: int, p: int | str = 0, s: int | None = 1, output_p
     if kind == "pool":
         return torch.nn.MaxPool2d(k, stride=s, padding=p)
     if kind == "transpose":
-        return torch.nn.ConvTranspose2d(1, 1, k, stride=s, padding=p, output_padding=output_padding, dilation=d, bias=False)
+        return torch.nn.ConvTranspose2d(
+            1, 1, k, stride=s, padding=p, output_padding=output_padding, dilation=d, bias=False
+        )
     raise ValueError(f'kind must be "conv", "pool" or "transpose"; found {kind!r}')
 
 
@@ -143,7 +145,11 @@ def compare_conv(formula: int, i: int, k: int, p: int = 0, s: int = 1, d: int = 
         keras_padding = "valid" if p == 0 else p
     torch_size = torch_conv_output(i, k, p, s, d)
     keras_size = keras_conv_output(i, k, keras_padding, s, d)
-    keras_name = f"ZeroPadding2D({keras_padding}) + Conv2D" if isinstance(keras_padding, int) else f"Conv2D(padding={keras_padding!r})"
+    keras_name = (
+        f"ZeroPadding2D({keras_padding}) + Conv2D"
+        if isinstance(keras_padding, int)
+        else f"Conv2D(padding={keras_padding!r})"
+    )
     print(f"formula: {formula}   torch.nn.Conv2d(padding={p!r}): {torch_size}   keras {keras_name}: {keras_size}")
     if not formula == torch_size == keras_size:
         raise AssertionError(
@@ -170,7 +176,9 @@ def _torch_same_conv(values: np.ndarray, kernel: np.ndarray, s: int, d: int) -> 
         result = torch.nn.functional.conv2d(
             torch.tensor(values[None, None], dtype=torch.float64),
             torch.tensor(kernel[None, None], dtype=torch.float64),
-            stride=s, padding="same", dilation=d,
+            stride=s,
+            padding="same",
+            dilation=d,
         )
     return result[0, 0].numpy()
 

@@ -72,7 +72,8 @@ def conv_transpose_output_size(i: int, k: int, p: int = 0, s: int = 1, output_pa
     if size < 1:
         raise ImpossibleSetting(
             Refusal.NO_OUTPUT,
-            f"{Refusal.NO_OUTPUT.value}: it would be {size} (i={i}, k={k}, p={p}, s={s}, output_padding={output_padding}, d={d})",
+            f"{Refusal.NO_OUTPUT.value}: it would be {size} "
+            f"(i={i}, k={k}, p={p}, s={s}, output_padding={output_padding}, d={d})",
         )
     return size
 

@@ -85,7 +85,9 @@ def verify_file(
     if (path, digest) in _verified:
         return
     if not path.is_file():
-        raise FileNotFoundError(f"{name} file not found at {path}. Expected a file with sha256 {digest}. {hint}".strip())
+        raise FileNotFoundError(
+            f"{name} file not found at {path}. Expected a file with sha256 {digest}. {hint}".strip()
+        )
     found_size = path.stat().st_size
     if found_size != size:
         raise error(

@@ -54,7 +54,11 @@ def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nd
     """
     path = mnist_path()
     verify_file(
-        path, MNIST_BYTES, MNIST_SHA256, name="MNIST", error=MnistDataError,
+        path,
+        MNIST_BYTES,
+        MNIST_SHA256,
+        name="MNIST",
+        error=MnistDataError,
         hint=f"Set {MNIST_ENV_VAR} to another copy of the course's data/mnist.npz, or {DATA_ENV_VAR} to its folder.",
     )
     try:

@@ -55,8 +55,13 @@ class Ratings:
         return Ratings(self.users[chosen], self.items[chosen], self.values[chosen], self.n_users, self.n_items)
 
 
-def synthetic_ratings(n_users: int = 943, n_items: int = 1682, rank: int = GENERATED_RANK, mean_ratings_per_user: float = 106,
-                      seed: int = 0) -> Ratings:
+def synthetic_ratings(
+    n_users: int = 943,
+    n_items: int = 1682,
+    rank: int = GENERATED_RANK,
+    mean_ratings_per_user: float = 106,
+    seed: int = 0,
+) -> Ratings:
     """A MovieLens-100K-shaped rating matrix from a seeded low-rank model, with 1-5 stars in MovieLens' proportions.
 
     Each user rates at least 20 items, the number drawn from a log-normal
@@ -68,19 +73,25 @@ def synthetic_ratings(n_users: int = 943, n_items: int = 1682, rank: int = GENER
     :data:`STAR_SHARES`.
     """
     if min(n_users, n_items, rank) < 1 or not 20 <= mean_ratings_per_user < n_items:
-        raise ValueError(f"expected positive sizes and 20 <= mean_ratings_per_user < n_items; found {n_users} users, "
-                         f"{n_items} items, rank {rank}, {mean_ratings_per_user} ratings per user")
+        raise ValueError(
+            f"expected positive sizes and 20 <= mean_ratings_per_user < n_items; found {n_users} users, "
+            f"{n_items} items, rank {rank}, {mean_ratings_per_user} ratings per user"
+        )
     generator = np.random.default_rng(seed)
-    counts = np.clip(generator.lognormal(np.log(mean_ratings_per_user - 20) - 0.5, 1.0, n_users).astype(int) + 20,
-                     20, n_items)
+    counts = np.clip(
+        generator.lognormal(np.log(mean_ratings_per_user - 20) - 0.5, 1.0, n_users).astype(int) + 20, 20, n_items
+    )
     popularity = 1 / np.arange(1, n_items + 1) ** 0.8
     popularity = generator.permutation(popularity / popularity.sum())
     users = np.repeat(np.arange(n_users), counts)
     items = np.concatenate([generator.choice(n_items, count, replace=False, p=popularity) for count in counts])
     tastes_user, tastes_item = generator.normal(size=(n_users, rank)), generator.normal(size=(n_items, rank))
-    scores = (USER_BIAS_SCALE * generator.normal(size=n_users)[users] + ITEM_BIAS_SCALE * generator.normal(size=n_items)[items]
-              + (tastes_user[users] * tastes_item[items]).sum(axis=1) / np.sqrt(rank)
-              + NOISE_SCALE * generator.normal(size=len(users)))
+    scores = (
+        USER_BIAS_SCALE * generator.normal(size=n_users)[users]
+        + ITEM_BIAS_SCALE * generator.normal(size=n_items)[items]
+        + (tastes_user[users] * tastes_item[items]).sum(axis=1) / np.sqrt(rank)
+        + NOISE_SCALE * generator.normal(size=len(users))
+    )
     cuts = np.quantile(scores, np.cumsum(STAR_SHARES)[:-1])
     values = (np.searchsorted(cuts, scores) + 1).astype(np.float32)
     return Ratings(users, items, values, n_users, n_items)

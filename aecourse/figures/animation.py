@@ -95,7 +95,9 @@ def _figure_and_axes(layout: ConvolutionLayout, title: str | None):
     bottom = 1.6 * CELL_INCHES / height
     top = 1 - (1.4 if title else 0.9) * CELL_INCHES / height
     input_axes = figure.add_axes([margin, bottom, usable * n_in / total, top - bottom])
-    output_axes = figure.add_axes([margin + usable * (n_in + gap) / total, bottom, usable * n_out / total, top - bottom])
+    output_axes = figure.add_axes(
+        [margin + usable * (n_in + gap) / total, bottom, usable * n_out / total, top - bottom]
+    )
     for axes, n, name, detail, colour in (
         (input_axes, n_in, "input", input_caption(layout), INPUT_EDGE),
         (output_axes, n_out, "output", f"{n_out} × {n_out}", OUTPUT_EDGE),
@@ -146,8 +148,14 @@ def _legend(figure, layout: ConvolutionLayout) -> None:
         Patch(facecolor=OUTPUT_COLOUR, edgecolor=KERNEL_COLOUR, linewidth=2, label="output being written"),
     ]
     figure.legend(
-        handles=handles, loc="lower center", ncol=min(len(handles), 3), fontsize=8, frameon=False,
-        handlelength=1.4, columnspacing=1.0, borderaxespad=0.1,
+        handles=handles,
+        loc="lower center",
+        ncol=min(len(handles), 3),
+        fontsize=8,
+        frameon=False,
+        handlelength=1.4,
+        columnspacing=1.0,
+        borderaxespad=0.1,
     )
 
 
@@ -175,7 +183,8 @@ class _Scene:
         size, taps = self.layout.output_size, self.layout.kernel_size**2
         self.output_cells = {
             (row, column): Rectangle((column, row), 1, 1, facecolor="white", edgecolor=OUTPUT_COLOUR, linewidth=1)
-            for row in range(size) for column in range(size)
+            for row in range(size)
+            for column in range(size)
         }
         self.output_text = {}
         if self.output_values is not None:
@@ -183,15 +192,21 @@ class _Scene:
                 (row, column): output_axes.text(column + 0.5, row + 0.5, "", ha="center", va="center", fontsize=font)
                 for row, column in self.output_cells
             }
-        self.footprint = [Rectangle((0, 0), 1, 1, facecolor=FOOTPRINT_FILL, alpha=0.35, edgecolor="none") for _ in range(taps)]
-        self.outlines = [Rectangle((0, 0), 1, 1, fill=False, edgecolor=KERNEL_COLOUR, linewidth=2.4) for _ in range(taps)]
+        self.footprint = [
+            Rectangle((0, 0), 1, 1, facecolor=FOOTPRINT_FILL, alpha=0.35, edgecolor="none") for _ in range(taps)
+        ]
+        self.outlines = [
+            Rectangle((0, 0), 1, 1, fill=False, edgecolor=KERNEL_COLOUR, linewidth=2.4) for _ in range(taps)
+        ]
         self.extent = Rectangle((0, 0), 1, 1, fill=False, edgecolor=KERNEL_COLOUR, linewidth=1, linestyle="--")
         self.current = Rectangle((0, 0), 1, 1, fill=False, edgecolor=KERNEL_COLOUR, linewidth=2.4)
         for patch in (*self.output_cells.values(), self.current):
             output_axes.add_patch(patch)
         for patch in (*self.footprint, *self.outlines, self.extent):
             input_axes.add_patch(patch)
-        self.moving = [(output_axes, artist) for artist in (*self.output_cells.values(), *self.output_text.values(), self.current)]
+        self.moving = [
+            (output_axes, artist) for artist in (*self.output_cells.values(), *self.output_text.values(), self.current)
+        ]
         self.moving += [(input_axes, artist) for artist in (*self.footprint, *self.outlines, self.extent)]
         for _, artist in self.moving:
             artist.set_animated(True)

@@ -6,8 +6,18 @@ import numpy as np
 
 from aecourse.figures.style import PALETTE
 
-CLASS_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000",
-                 "#999999", "#8C564B"]
+CLASS_COLOURS = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#56B4E9",
+    "#CC79A7",
+    "#F0E442",
+    "#000000",
+    "#999999",
+    "#8C564B",
+]
 """One colour per digit: Okabe & Ito's eight, then grey and brown."""
 
 
@@ -24,8 +34,15 @@ def plot_codes(panels: dict[str, np.ndarray], labels: np.ndarray):
             raise ValueError(f"expected ({len(labels)}, 2) codes for {title!r}; found shape {codes.shape}")
         for digit in np.unique(labels):
             chosen = labels == digit
-            axis.scatter(codes[chosen, 0], codes[chosen, 1], s=3, alpha=0.5, color=CLASS_COLOURS[int(digit) % 10],
-                         label=str(digit), rasterized=True)
+            axis.scatter(
+                codes[chosen, 0],
+                codes[chosen, 1],
+                s=3,
+                alpha=0.5,
+                color=CLASS_COLOURS[int(digit) % 10],
+                label=str(digit),
+                rasterized=True,
+            )
         axis.set(title=title, xlabel="code number 1", ylabel="code number 2")
     axes[0, -1].legend(title="digit", markerscale=4, fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.tight_layout()

@@ -21,8 +21,12 @@ def plot_roc(curves: dict[str, tuple[np.ndarray, np.ndarray]], marker: tuple[flo
     axis.plot([0, 1], [0, 1], color="grey", linestyle=":", label="chance")
     if marker is not None:
         axis.plot(marker[0], marker[1], "o", color=PALETTE["vermillion"], label=marker[2])
-    axis.set(xlabel="false positive rate (normal images flagged)", ylabel="true positive rate (anomalies flagged)",
-             xlim=(0, 1), ylim=(0, 1.01))
+    axis.set(
+        xlabel="false positive rate (normal images flagged)",
+        ylabel="true positive rate (anomalies flagged)",
+        xlim=(0, 1),
+        ylim=(0, 1.01),
+    )
     axis.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
@@ -36,9 +40,18 @@ def plot_error_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: 
     low, high = min(normal.min(), anomalous.min()), max(normal.max(), anomalous.max())
     edges = np.geomspace(max(low, 1e-6), high, bins + 1)
     fig, axis = plt.subplots(figsize=(6.4, 3.2))
-    for errors, colour, label in [(normal, "blue", "normal (the trained digit)"), (anomalous, "orange", "anomalies (other digits)")]:
-        axis.hist(errors, bins=edges, weights=np.full(len(errors), 1 / len(errors)), alpha=0.6, color=PALETTE[colour],
-                  label=label)
+    for errors, colour, label in [
+        (normal, "blue", "normal (the trained digit)"),
+        (anomalous, "orange", "anomalies (other digits)"),
+    ]:
+        axis.hist(
+            errors,
+            bins=edges,
+            weights=np.full(len(errors), 1 / len(errors)),
+            alpha=0.6,
+            color=PALETTE[colour],
+            label=label,
+        )
     if threshold is not None:
         axis.axvline(threshold, color=PALETTE["vermillion"], linestyle="--", label="threshold")
     axis.set(xscale="log", xlabel="reconstruction error (MSE per image)", ylabel="fraction of the images")

@@ -20,8 +20,9 @@ _DECODER_FILL = "#FBE3D2"
 _HIDDEN_COLOUR = "#999999"
 
 
-def draw_autoencoder(axis, sizes: Sequence[int], title: str | None = None, reference_size: int = 784,
-                     tallest: float | None = None) -> None:
+def draw_autoencoder(
+    axis, sizes: Sequence[int], title: str | None = None, reference_size: int = 784, tallest: float | None = None
+) -> None:
     """Draw one autoencoder on ``axis``, its layers as bars of one width whose height grows with the square root of
     their width.
 

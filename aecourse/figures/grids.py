@@ -19,7 +19,9 @@ from aecourse.figures.style import (
 )
 
 
-def draw_grid(axes, values: np.ndarray, kinds: np.ndarray, title: str, colour: str, note: str = "", height: int = 0) -> None:
+def draw_grid(
+    axes, values: np.ndarray, kinds: np.ndarray, title: str, colour: str, note: str = "", height: int = 0
+) -> None:
     """Draw one labelled grid of numbers, top-aligned in ``height`` rows; ``kinds`` gives each cell's style name."""
     from matplotlib.patches import Rectangle
 
@@ -29,8 +31,15 @@ def draw_grid(axes, values: np.ndarray, kinds: np.ndarray, title: str, colour: s
             kind = kinds[row, column]
             axes.add_patch(Rectangle((column, row), 1, 1, **CELL_STYLES[kind]))
             if kind != "cropped":
-                axes.text(column + 0.5, row + 0.5, format_number(values[row, column]), ha="center", va="center",
-                          fontsize=8, color="black" if kind in ("input", "output") else ZERO_EDGE)
+                axes.text(
+                    column + 0.5,
+                    row + 0.5,
+                    format_number(values[row, column]),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="black" if kind in ("input", "output") else ZERO_EDGE,
+                )
     axes.set_xlim(-0.1, columns + 0.1)
     axes.set_ylim(max(rows, height) + 0.1, -0.1)
     axes.set_aspect("equal")
@@ -83,14 +92,18 @@ def draw_recipe(x: np.ndarray, kernel: np.ndarray, stride: int, padding: int, ou
     result = np.asarray(result, dtype=float)
     panels = grids + [(result, np.full(result.shape, "output", dtype=object))]
     widths = [values.shape[1] for values, _ in panels]
-    figure, axes = plt.subplots(1, 4, figsize=(0.3 * sum(widths) + 2.2, 0.3 * max(widths) + 1.3),
-                                gridspec_kw={"width_ratios": widths})
+    figure, axes = plt.subplots(
+        1, 4, figsize=(0.3 * sum(widths) + 2.2, 0.3 * max(widths) + 1.3), gridspec_kw={"width_ratios": widths}
+    )
     border = kernel_size - padding - 1
     titles = [
         ("input", INPUT_EDGE, f"{x.shape[0]} × {x.shape[0]}"),
         (f"1. insert s - 1 = {stride - 1} zeros", INPUT_EDGE, "between pixels"),
-        (f"2. border k - p - 1 = {border}", INPUT_EDGE,
-         f"+ output_padding {output_padding} bottom/right" if output_padding else ""),
+        (
+            f"2. border k - p - 1 = {border}",
+            INPUT_EDGE,
+            f"+ output_padding {output_padding} bottom/right" if output_padding else "",
+        ),
         ("3. output", OUTPUT_EDGE, "stride-1 conv, flipped kernel"),
     ]
     for axis, (values, kinds), (title, colour, note) in zip(axes, panels, titles, strict=True):
@@ -106,8 +119,9 @@ def draw_overlap_counts(cases: list[tuple[int, int, np.ndarray]], input_size: in
     from matplotlib.colors import LinearSegmentedColormap
 
     colours = LinearSegmentedColormap.from_list("output", ["#FFFFFF", OUTPUT_COLOUR, OUTPUT_EDGE])
-    figure, axes = plt.subplots(1, len(cases) + 1, figsize=(3.0 * (len(cases) + 1), 3.3),
-                                gridspec_kw={"width_ratios": [0.6] + [1] * len(cases)})
+    figure, axes = plt.subplots(
+        1, len(cases) + 1, figsize=(3.0 * (len(cases) + 1), 3.3), gridspec_kw={"width_ratios": [0.6] + [1] * len(cases)}
+    )
     ones = np.ones((input_size, input_size))
     draw_grid(axes[0], ones, np.full(ones.shape, "input", dtype=object), "input", INPUT_EDGE, "all ones")
     for axis, (kernel_size, stride, counts) in zip(axes[1:], cases, strict=True):

@@ -82,13 +82,20 @@ class DenoisingAutoencoder(nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self.encoder = nn.Sequential(
-            nn.Conv2d(1, 32, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 32x14x14
-            nn.Conv2d(32, 32, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 32x7x7: the code
+            nn.Conv2d(1, 32, kernel_size=3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 32x14x14
+            nn.Conv2d(32, 32, kernel_size=3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 32x7x7: the code
         )
         self.decoder = nn.Sequential(
-            nn.ConvTranspose2d(32, 32, kernel_size=3, stride=2, padding=1, output_padding=1), nn.ReLU(),  # 32x14x14
-            nn.ConvTranspose2d(32, 32, kernel_size=3, stride=2, padding=1, output_padding=1), nn.ReLU(),  # 32x28x28
-            nn.Conv2d(32, 1, kernel_size=3, padding=1), nn.Sigmoid(),  # 1x28x28
+            nn.ConvTranspose2d(32, 32, kernel_size=3, stride=2, padding=1, output_padding=1),
+            nn.ReLU(),  # 32x14x14
+            nn.ConvTranspose2d(32, 32, kernel_size=3, stride=2, padding=1, output_padding=1),
+            nn.ReLU(),  # 32x28x28
+            nn.Conv2d(32, 1, kernel_size=3, padding=1),
+            nn.Sigmoid(),  # 1x28x28
         )
         keras_initialise(self, (nn.Conv2d, nn.ConvTranspose2d))
         self.to(memory_format=torch.channels_last)

@@ -40,8 +40,9 @@ def layer_widths(sizes: Sequence[int]) -> tuple[int, ...]:
 
 
 def keras_initialise(model: nn.Module, layer_types: tuple[type[nn.Module], ...] = (nn.Linear,)) -> None:
-    """Start every layer of ``layer_types`` in ``model`` as Keras does: Glorot-uniform weights, zero biases (in place).
+    """Start every layer of ``layer_types`` in ``model`` as Keras does: Glorot-uniform weights, zero biases.
 
+    The weights are set in place.
     """
     for module in model.modules():
         if isinstance(module, layer_types):
@@ -107,12 +108,15 @@ class DenseAutoencoder(nn.Module):
     so a code can take any real value (a 2-number code drawn on a plane, for example).
     """
 
-    def __init__(self, sizes: Sequence[int] = CLASSIC_SIZES, keras_init: bool = True, image_shape=None,
-                 linear_code: bool = False):
+    def __init__(
+        self, sizes: Sequence[int] = CLASSIC_SIZES, keras_init: bool = True, image_shape=None, linear_code: bool = False
+    ):
         super().__init__()
         widths = layer_widths(sizes)
         code_index = len(sizes) - 1
-        self.encoder = nn.Sequential(*linear_stack(widths[: code_index + 1], nn.Identity() if linear_code else nn.ReLU()))
+        self.encoder = nn.Sequential(
+            *linear_stack(widths[: code_index + 1], nn.Identity() if linear_code else nn.ReLU())
+        )
         self.decoder = nn.Sequential(*linear_stack(widths[code_index:], nn.Sigmoid()))
         if image_shape is not None:
             self.encoder.insert(0, nn.Flatten())

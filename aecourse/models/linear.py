@@ -26,8 +26,8 @@ def linear_autoencoder_gradients(covariance, encoder_weights, decoder_weights) -
     covariance_times_encoder = covariance @ encoder_weights.T  # S W_e^T, n x k
     code_covariance = encoder_weights @ covariance_times_encoder  # W_e S W_e^T, k x k
     decoder_gradient = -2 / n * (covariance_times_encoder - decoder_weights @ code_covariance)
-    encoder_gradient = -2 / n * (
-        decoder_weights.T @ covariance - (decoder_weights.T @ decoder_weights) @ covariance_times_encoder.T
+    encoder_gradient = (
+        -2 / n * (decoder_weights.T @ covariance - (decoder_weights.T @ decoder_weights) @ covariance_times_encoder.T)
     )
     return encoder_gradient, decoder_gradient
 

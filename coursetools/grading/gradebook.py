@@ -47,8 +47,11 @@ class ReplayResults(NbGraderPreprocessor):
         for cell in nb.cells:
             if cell.cell_type == "code" and grade_id(cell) in results:
                 error = results[grade_id(cell)]
-                cell.outputs = [] if error is None else [
-                    nbformat.v4.new_output("error", ename="NotPassed", evalue=error, traceback=[error])]
+                cell.outputs = (
+                    []
+                    if error is None
+                    else [nbformat.v4.new_output("error", ename="NotPassed", evalue=error, traceback=[error])]
+                )
         return nb, resources
 
 
@@ -135,10 +138,13 @@ def _register(database: str, assignment: str) -> None:
 def _outcomes(submissions: list[Submission], release: dict) -> dict[str, dict]:
     """{student: {grade_id: None for a pass, else what the student is told}}; a submission that never ran fails every
     test."""
-    outcomes = {s.student: {test.grade_id: None if test.passed else test.outcome for test in s.tests} for s in submissions}
+    outcomes = {
+        s.student: {test.grade_id: None if test.passed else test.outcome for test in s.tests} for s in submissions
+    }
     for s in submissions:
         outcomes[s.student] = outcomes[s.student] or {
-            grade_id(cell): f"{s.status}: {s.note}" for cell in release["cells"] if is_grade(cell)}
+            grade_id(cell): f"{s.status}: {s.note}" for cell in release["cells"] if is_grade(cell)
+        }
     return outcomes
 
 
@@ -149,7 +155,9 @@ def _write_graded_copy(folder: Path, release: dict, submission: Submission) -> N
         if not relative.endswith(".ipynb"):
             (folder / relative).parent.mkdir(parents=True, exist_ok=True)
             (folder / relative).write_bytes(content)
-    (folder / notebook_name(submission.assignment)).write_text(json.dumps(graded_notebook(release, submission), indent=1))
+    (folder / notebook_name(submission.assignment)).write_text(
+        json.dumps(graded_notebook(release, submission), indent=1)
+    )
 
 
 def _nbgrader_api(course_root: Path, graded: Path, results_file: Path):
@@ -159,16 +167,26 @@ def _nbgrader_api(course_root: Path, graded: Path, results_file: Path):
     from traitlets.config.loader import PyFileConfigLoader
 
     config = PyFileConfigLoader("nbgrader_config.py", str(course_root)).load_config()
-    config.merge(Config({
-        "CourseDirectory": {"root": str(course_root), "submitted_directory": str(graded)},
-        "ReplayResults": {"results_file": str(results_file)},
-        # HideHiddenTests last: nbgrader restores the hidden tests to grade,
-        # and generate_feedback would show them
-        "Autograde": {"autograde_preprocessors": [
-            ReplayResults, "nbgrader.preprocessors.LimitOutput", "nbgrader.preprocessors.SaveAutoGrades",
-            "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata",
-            HideHiddenTests]},
-    }))
+    config.merge(
+        Config(
+            {
+                "CourseDirectory": {"root": str(course_root), "submitted_directory": str(graded)},
+                "ReplayResults": {"results_file": str(results_file)},
+                # HideHiddenTests last: nbgrader restores the hidden tests to grade,
+                # and generate_feedback would show them
+                "Autograde": {
+                    "autograde_preprocessors": [
+                        ReplayResults,
+                        "nbgrader.preprocessors.LimitOutput",
+                        "nbgrader.preprocessors.SaveAutoGrades",
+                        "nbgrader.preprocessors.AssignLatePenalties",
+                        "nbgrader.preprocessors.CheckCellMetadata",
+                        HideHiddenTests,
+                    ]
+                },
+            }
+        )
+    )
     return NbGraderAPI(config=config)
 
 
@@ -182,9 +200,12 @@ def export_rows(database: str, assignment: str, students: list[str]) -> dict[str
             submission = gradebook.find_submission(assignment, student_id)
             student = submission.student
             rows[student_id] = {
-                "duedate": submission.duedate or "", "timestamp": submission.timestamp or "",
-                "last_name": student.last_name or "", "first_name": student.first_name or "",
-                "email": student.email or "", "raw_score": f"{submission.score:g}",  # as `nbgrader export` computes them
+                "duedate": submission.duedate or "",
+                "timestamp": submission.timestamp or "",
+                "last_name": student.last_name or "",
+                "first_name": student.first_name or "",
+                "email": student.email or "",
+                "raw_score": f"{submission.score:g}",  # as `nbgrader export` computes them
                 "late_submission_penalty": f"{submission.late_submission_penalty:g}",
                 "score": f"{max(0.0, submission.score - submission.late_submission_penalty):g}",
                 "max_score": f"{submission.max_score:g}",

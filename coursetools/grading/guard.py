@@ -31,7 +31,15 @@ from pathlib import Path
 from coursetools.grading import kernel_guard
 
 WATCHED_MODULES = ("builtins", "math", "numpy", "numpy.testing")
-FRAMEWORK_MODULES = ("torch", "torch.testing", "torch.nn.functional", "keras", "keras.ops", "scipy.linalg", "scipy.stats")
+FRAMEWORK_MODULES = (
+    "torch",
+    "torch.testing",
+    "torch.nn.functional",
+    "keras",
+    "keras.ops",
+    "scipy.linalg",
+    "scipy.stats",
+)
 WATCHED_CLASSES = ("torch.Tensor", "torch.nn.Module", "keras.Model", "keras.layers.Layer")
 LISTS = (kernel_guard.MODULES_FROM_SUBMISSION, kernel_guard.THREADS_OF_SUBMISSION)
 
@@ -48,8 +56,10 @@ def kernel_code(name: str) -> str:
     one ``KernelGuard`` of the kernel's shell to ``name``; nothing else lands in the notebook's names.
     """
     source = Path(kernel_guard.__file__).read_text(encoding="utf-8")
-    return (f"{name} = (lambda namespace: (exec(compile({source!r}, 'aecourse-grader-guard', 'exec'), namespace), "
-            f"namespace['KernelGuard'](get_ipython()))[1])({{'__name__': 'aecourse_grader_guard'}})")
+    return (
+        f"{name} = (lambda namespace: (exec(compile({source!r}, 'aecourse-grader-guard', 'exec'), namespace), "
+        f"namespace['KernelGuard'](get_ipython()))[1])({{'__name__': 'aecourse_grader_guard'}})"
+    )
 
 
 def start_expression(name: str, work_dir: str, modules: list[str], library: list[str]) -> str:
@@ -151,7 +161,11 @@ def findings(snapshot: dict, current: dict, protected: dict) -> list[str]:
                 found.append(f"{key} was replaced ({how})")
                 continue
             snapshot[key] = value
-    found += [f"{key} was removed" for key in snapshot if key not in current and key.startswith(("builtins.", "ipython.", "kernel."))]
+    found += [
+        f"{key} was removed"
+        for key in snapshot
+        if key not in current and key.startswith(("builtins.", "ipython.", "kernel."))
+    ]
     if any(origin != "library" for _, origin in current.get("sys.tracers", [])):
         found.append("sys.tracers: the submission set a trace or profile function")
     for key in LISTS:
@@ -159,5 +173,7 @@ def findings(snapshot: dict, current: dict, protected: dict) -> list[str]:
             found.append(f"{key}: {', '.join(current[key])}")
     for name, identity in protected.items():
         if current.get("names", {}).get(name) != identity:
-            found.append(f"the name {name!r}, defined by an instructor cell and used by the tests, was rebound or deleted")
+            found.append(
+                f"the name {name!r}, defined by an instructor cell and used by the tests, was rebound or deleted"
+            )
     return found

@@ -23,8 +23,21 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-PROBE = ["--unshare-user", "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-         "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"]
+PROBE = [
+    "--unshare-user",
+    "--unshare-net",
+    "--unshare-pid",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--ro-bind",
+    "/",
+    "/",
+    "--proc",
+    "/proc",
+    "--dev",
+    "/dev",
+    "true",
+]
 """A bwrap command line with the namespaces a grading sandbox creates, running ``true``."""
 
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
@@ -80,24 +93,37 @@ def diagnose(proc: Path = Path("/proc"), unprivileged: bool | None = None) -> Ca
     namespaces."""
     unprivileged = os.geteuid() != 0 if unprivileged is None else unprivileged
     if not (proc / "self" / "ns" / "user").exists():
-        return Cause("this kernel has no user namespaces", f"{proc}/self/ns/user is missing",
-                     "grade on another machine (for example over Dask), or with SANDBOX=none for trusted notebooks")
+        return Cause(
+            "this kernel has no user namespaces",
+            f"{proc}/self/ns/user is missing",
+            "grade on another machine (for example over Dask), or with SANDBOX=none for trusted notebooks",
+        )
     if unprivileged and _read(proc / "sys/kernel/apparmor_restrict_unprivileged_userns") == "1":
-        return Cause("AppArmor restricts unprivileged user namespaces to programs it has a profile for",
-                     "kernel.apparmor_restrict_unprivileged_userns = 1, as on Ubuntu 23.10 and later",
-                     "run `sudo make bubblewrap`, which installs the AppArmor profile that lets /usr/bin/bwrap create them")
+        return Cause(
+            "AppArmor restricts unprivileged user namespaces to programs it has a profile for",
+            "kernel.apparmor_restrict_unprivileged_userns = 1, as on Ubuntu 23.10 and later",
+            "run `sudo make bubblewrap`, which installs the AppArmor profile that lets /usr/bin/bwrap create them",
+        )
     if unprivileged and _read(proc / "sys/kernel/unprivileged_userns_clone") == "0":
-        return Cause("the kernel forbids unprivileged user namespaces", "kernel.unprivileged_userns_clone = 0",
-                     "`sudo sysctl -w kernel.unprivileged_userns_clone=1` (and that setting in a file of /etc/sysctl.d/, "
-                     "to keep it after a reboot)")
+        return Cause(
+            "the kernel forbids unprivileged user namespaces",
+            "kernel.unprivileged_userns_clone = 0",
+            "`sudo sysctl -w kernel.unprivileged_userns_clone=1` (and that setting in a file of /etc/sysctl.d/, "
+            "to keep it after a reboot)",
+        )
     if _read(proc / "sys/user/max_user_namespaces") == "0":
-        return Cause("user namespaces are limited to 0", "user.max_user_namespaces = 0",
-                     "`sudo sysctl -w user.max_user_namespaces=10000` (and that setting in a file of /etc/sysctl.d/, "
-                     "to keep it after a reboot)")
+        return Cause(
+            "user namespaces are limited to 0",
+            "user.max_user_namespaces = 0",
+            "`sudo sysctl -w user.max_user_namespaces=10000` (and that setting in a file of /etc/sysctl.d/, "
+            "to keep it after a reboot)",
+        )
     if _seccomp_mode(proc) == "2":
-        return Cause("a seccomp filter blocks new user namespaces, as container runtimes' default profiles do",
-                     f"Seccomp: 2 in {proc}/self/status, and no sysctl forbids user namespaces",
-                     "grade outside the container (or start it with `--security-opt seccomp=unconfined`)")
+        return Cause(
+            "a seccomp filter blocks new user namespaces, as container runtimes' default profiles do",
+            f"Seccomp: 2 in {proc}/self/status, and no sysctl forbids user namespaces",
+            "grade outside the container (or start it with `--security-opt seccomp=unconfined`)",
+        )
     return None
 
 
@@ -115,8 +141,10 @@ def cause_text(unprivileged: bool | None = None, proc: Path = Path("/proc")) -> 
     cause = diagnose(proc, unprivileged)
     if cause is not None:
         return f"Cause: {cause.describe()}"
-    return ("None of the known causes was found (AppArmor's restriction, kernel.unprivileged_userns_clone = 0, "
-            "user.max_user_namespaces = 0, a seccomp filter)")
+    return (
+        "None of the known causes was found (AppArmor's restriction, kernel.unprivileged_userns_clone = 0, "
+        "user.max_user_namespaces = 0, a seccomp filter)"
+    )
 
 
 def explain(stderr: str, unprivileged: bool | None = None, proc: Path = Path("/proc")) -> str:
@@ -131,7 +159,9 @@ def install_apparmor_profile() -> str:
         done = f"kept the existing {APPARMOR_PROFILE} (not written by this course)"
     else:
         APPARMOR_PROFILE.write_text(PROFILE_TEXT)
-        done = f"wrote {APPARMOR_PROFILE}, an unconfined AppArmor profile for /usr/bin/bwrap that allows user namespaces,"
+        done = (
+            f"wrote {APPARMOR_PROFILE}, an unconfined AppArmor profile for /usr/bin/bwrap that allows user namespaces,"
+        )
     loaded = subprocess.run(["apparmor_parser", "-r", str(APPARMOR_PROFILE)], capture_output=True, text=True)
     if loaded.returncode != 0:
         raise RuntimeError(f"{done} but `apparmor_parser -r {APPARMOR_PROFILE}` failed: {loaded.stderr.strip()}")
@@ -152,8 +182,10 @@ def fix() -> int:
         return 0
     cause = diagnose(unprivileged=True if root else None)
     if not (root and cause is not None and cause.name.startswith("AppArmor") and shutil.which("apparmor_parser")):
-        print(f"bubblewrap cannot create a sandbox here for {who}. {explain(result.stderr, True if root else None)}",
-              file=sys.stderr)
+        print(
+            f"bubblewrap cannot create a sandbox here for {who}. {explain(result.stderr, True if root else None)}",
+            file=sys.stderr,
+        )
         return 2
     try:
         done = install_apparmor_profile()
@@ -164,14 +196,18 @@ def fix() -> int:
     if again is not None and again.returncode == 0:
         print(f"{done}: bubblewrap now creates sandboxes for ordinary users")
         return 0
-    print(f"{done}, but bwrap still fails for ordinary users: {explain(again.stderr if again else '', True)}",
-          file=sys.stderr)
+    print(
+        f"{done}, but bwrap still fails for ordinary users: {explain(again.stderr if again else '', True)}",
+        file=sys.stderr,
+    )
     return 2
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 -m coursetools.grading.hosts", description=__doc__.splitlines()[0])
-    parser.add_argument("--fix", action="store_true", help="as root: install bwrap's AppArmor profile where that is the cause")
+    parser.add_argument(
+        "--fix", action="store_true", help="as root: install bwrap's AppArmor profile where that is the cause"
+    )
     arguments = parser.parse_args(argv)
     if arguments.fix:
         return fix()

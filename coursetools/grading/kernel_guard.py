@@ -28,13 +28,32 @@ _id, _vars, _callable, _getattr, _isinstance = id, vars, callable, getattr, isin
 _sorted, _str, _set, _type, _len, _tuple = sorted, str, set, type, len, tuple
 _staticmethod, _classmethod, _property, _Exception = staticmethod, classmethod, property, Exception
 
-COMPILED = (types.BuiltinFunctionType, types.BuiltinMethodType, types.WrapperDescriptorType,
-            types.MethodDescriptorType, types.MethodWrapperType, types.ClassMethodDescriptorType)
+COMPILED = (
+    types.BuiltinFunctionType,
+    types.BuiltinMethodType,
+    types.WrapperDescriptorType,
+    types.MethodDescriptorType,
+    types.MethodWrapperType,
+    types.ClassMethodDescriptorType,
+)
 """Objects whose code is compiled: they have no ``__code__`` and no file."""
 
-SHELL_ATTRIBUTES = ("custom_exceptions", "CustomTB", "displayhook", "display_pub", "run_cell", "run_cell_async",
-                    "run_ast_nodes", "run_code", "showtraceback", "_showtraceback", "transform_cell",
-                    "user_expressions", "ex", "ev")
+SHELL_ATTRIBUTES = (
+    "custom_exceptions",
+    "CustomTB",
+    "displayhook",
+    "display_pub",
+    "run_cell",
+    "run_cell_async",
+    "run_ast_nodes",
+    "run_code",
+    "showtraceback",
+    "_showtraceback",
+    "transform_cell",
+    "user_expressions",
+    "ex",
+    "ev",
+)
 """IPython's exception handlers, display hooks and the functions that run a cell."""
 
 HOOK_LISTS = ("input_transformers_cleanup", "input_transformers_post", "ast_transformers")
@@ -71,9 +90,12 @@ def unwrapped(value) -> list:
 
 def compiled_owner(value) -> str:
     """The module that a compiled function or a class belongs to, for ``origin``."""
-    owner = (_getattr(value, "__module__", None) or _getattr(_getattr(value, "__objclass__", None), "__module__", None)
-             or _getattr(_getattr(value, "__self__", None), "__name__", None)
-             or _type(_getattr(value, "__self__", None)).__module__)
+    owner = (
+        _getattr(value, "__module__", None)
+        or _getattr(_getattr(value, "__objclass__", None), "__module__", None)
+        or _getattr(_getattr(value, "__self__", None), "__name__", None)
+        or _type(_getattr(value, "__self__", None)).__module__
+    )
     return _str(owner)
 
 
@@ -103,13 +125,16 @@ class KernelGuard:
         if not after:
             self.before = {key: _id(value) for key, value in self.shell.user_ns.items()}
             return None
-        defined = {key: value for key, value in self.shell.user_ns.items()
-                   if not key.startswith("_") and self.before.get(key) != _id(value)}
+        defined = {
+            key: value
+            for key, value in self.shell.user_ns.items()
+            if not key.startswith("_") and self.before.get(key) != _id(value)
+        }
         self.keep.append(defined)
         return json.dumps({key: _id(value) for key, value in defined.items()})
 
     def origin(self, value) -> str:
-        """"library" for Python code from the environment or the course package, "builtin:<module>" for compiled
+        """ "library" for Python code from the environment or the course package, "builtin:<module>" for compiled
         code and classes (compared with the package they replace), else the file the code came from."""
         value, code = resolve(value)
         if code is not None:
@@ -128,7 +153,7 @@ class KernelGuard:
             return ""
         filename = code.co_filename
         if filename.startswith("<frozen "):
-            return filename[_len("<frozen "):].split(".")[0].rstrip(">")
+            return filename[_len("<frozen ") :].split(".")[0].rstrip(">")
         if filename not in self.packages:
             folder, name = os.path.split(filename)
             name = name.rsplit(".", 1)[0]
@@ -144,13 +169,13 @@ class KernelGuard:
         modules = _set(self.modules) | {name for name in sys.modules if name.startswith("aecourse.")}
         for module_name in _sorted(modules):
             module = sys.modules.get(module_name)
-            for key, value in (_vars(module).items() if module is not None else ()):
+            for key, value in _vars(module).items() if module is not None else ():
                 if module_name == "builtins" or (not key.startswith("_") and _callable(value)):
                     objects[f"{module_name}.{key}"] = value
         for class_path in self.classes:
             module_name, _, class_name = class_path.rpartition(".")
             cls = _getattr(sys.modules.get(module_name), class_name, None)
-            for key, value in (_vars(cls).items() if cls is not None else ()):
+            for key, value in _vars(cls).items() if cls is not None else ():
                 if _callable(value) or _isinstance(value, (_staticmethod, _classmethod, _property)):
                     objects[f"{class_path}.{key}"] = value
         return {**objects, **self.machinery()}
@@ -177,8 +202,10 @@ class KernelGuard:
         runs from its own folder, as JSON."""
         objects = self.watched_objects()
         self.keep.append(objects)
-        found = {key: [_id(value), self.origin(value), unwrapped(value), self.package(value)]
-                 for key, value in objects.items()}
+        found = {
+            key: [_id(value), self.origin(value), unwrapped(value), self.package(value)]
+            for key, value in objects.items()
+        }
         for event, callbacks in self.shell.events.callbacks.items():
             found[f"ipython.events.{event}"] = [[_id(c), self.origin(c)] for c in callbacks]
         for attribute in HOOK_LISTS:
@@ -188,9 +215,13 @@ class KernelGuard:
         user_ns = self.shell.user_ns
         found["names"] = {name: _id(user_ns[name]) if name in user_ns else None for name in protected or ()}
         found[MODULES_FROM_SUBMISSION] = _sorted(
-            name for name, module in sys.modules.items()
-            if _str(_getattr(module, "__file__", "") or "").startswith(self.work_dir))
+            name
+            for name, module in sys.modules.items()
+            if _str(_getattr(module, "__file__", "") or "").startswith(self.work_dir)
+        )
         found[THREADS_OF_SUBMISSION] = _sorted(
-            thread.name for thread in threading.enumerate()
-            if self.origin(_getattr(thread, "_target", None) or _type(thread).run) != "library")
+            thread.name
+            for thread in threading.enumerate()
+            if self.origin(_getattr(thread, "_target", None) or _type(thread).run) != "library"
+        )
         return json.dumps(found)

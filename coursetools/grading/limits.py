@@ -27,8 +27,13 @@ from coursetools.grading.record import Status
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                    "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "TF_NUM_INTRAOP_THREADS",
+    "TF_NUM_INTEROP_THREADS",
+)
 """The variables that set how many threads PyTorch, NumPy's BLAS and TensorFlow start in a kernel."""
 
 
@@ -63,12 +68,14 @@ class CgroupLimits:
         """Whether this process may create v1 memory and pids cgroups (root, with both controllers mounted)."""
         if os.geteuid() != 0:
             return False
-        return all(os.access(CGROUP_ROOT / controller, os.W_OK) and (CGROUP_ROOT / controller / "cgroup.procs").exists()
-                   for controller in ("memory", "pids"))
+        return all(
+            os.access(CGROUP_ROOT / controller, os.W_OK) and (CGROUP_ROOT / controller / "cgroup.procs").exists()
+            for controller in ("memory", "pids")
+        )
 
     def command_prefix(self) -> list[str]:
         """A shell that moves itself into both cgroups, then ``exec``s the command that follows."""
-        join = f"echo $$ > {self.memory}/cgroup.procs && echo $$ > {self.pids}/cgroup.procs && exec \"$@\""
+        join = f'echo $$ > {self.memory}/cgroup.procs && echo $$ > {self.pids}/cgroup.procs && exec "$@"'
         return ["sh", "-c", join, "sh"]
 
     def out_of_memory(self) -> bool:
@@ -179,7 +186,10 @@ class Watchdog(threading.Thread):
             tree = process_tree(self.root)
             if sum(process.threads for process in tree.values()) > self.limits.processes:
                 self.reason = Status.TOO_MANY_PROCESSES
-            elif sum(proportional_bytes(pid, process.resident) for pid, process in tree.items()) > self.limits.memory_bytes:
+            elif (
+                sum(proportional_bytes(pid, process.resident) for pid, process in tree.items())
+                > self.limits.memory_bytes
+            ):
                 self.reason = Status.OUT_OF_MEMORY
             if self.reason:
                 for pid in tree:

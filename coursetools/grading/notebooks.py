@@ -157,7 +157,9 @@ def _order_and_kernel_repairs(original: dict, order: list[str], submission: dict
     metadata = submission.get("metadata") if isinstance(submission.get("metadata"), dict) else {}
     kernel = metadata.get("kernelspec") if isinstance(metadata.get("kernelspec"), dict) else {}
     if kernel.get("name", "python3") != "python3":
-        repairs.append(f"the notebook asked for the kernel {kernel.get('name')!r}; it ran in the course's Python kernel")
+        repairs.append(
+            f"the notebook asked for the kernel {kernel.get('name')!r}; it ran in the course's Python kernel"
+        )
     return repairs
 
 
@@ -187,8 +189,11 @@ def answered_notebook(assignment: str, replaced: dict[str, str] | None = None) -
 
     What a student who solved the assignment hands in; the tests and the benchmark build on it.
     """
-    answers = {grade_id(cell): source(cell) for cell in read_notebook(solution_notebook(assignment))["cells"]
-               if is_solution(cell)}
+    answers = {
+        grade_id(cell): source(cell)
+        for cell in read_notebook(solution_notebook(assignment))["cells"]
+        if is_solution(cell)
+    }
     answers.update(replaced or {})
     notebook = read_notebook(exercise_notebook(assignment))
     for cell in notebook["cells"]:

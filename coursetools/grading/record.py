@@ -77,6 +77,9 @@ class Submission:
         """The cell that ran longest (its grade_id, or "a cell of your own") and its seconds."""
         if self.run is None:
             return ("", 0.0)
-        timed = [(cell.step.grade_id or "a cell of your own", cell.execution.seconds)
-                 for cell in self.run.cells if cell.execution]
+        timed = [
+            (cell.step.grade_id or "a cell of your own", cell.execution.seconds)
+            for cell in self.run.cells
+            if cell.execution
+        ]
         return max(timed, key=lambda item: item[1], default=("", 0.0))

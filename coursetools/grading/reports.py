@@ -12,8 +12,19 @@ from pathlib import Path
 
 from coursetools.grading.record import Status, Submission
 
-EXPORT_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
-                  "raw_score", "late_submission_penalty", "score", "max_score"]
+EXPORT_COLUMNS = [
+    "assignment",
+    "duedate",
+    "timestamp",
+    "student_id",
+    "last_name",
+    "first_name",
+    "email",
+    "raw_score",
+    "late_submission_penalty",
+    "score",
+    "max_score",
+]
 
 
 def write_csv(path: Path, submissions: list[Submission]) -> None:
@@ -25,16 +36,24 @@ def write_csv(path: Path, submissions: list[Submission]) -> None:
         writer.writeheader()
         for submission in submissions:
             row = {column: "" for column in EXPORT_COLUMNS}
-            row.update(assignment=submission.assignment, student_id=submission.student, raw_score=f"{submission.score:g}",
-                       late_submission_penalty="0", score=f"{submission.score:g}", max_score=f"{submission.max_score:g}")
+            row.update(
+                assignment=submission.assignment,
+                student_id=submission.student,
+                raw_score=f"{submission.score:g}",
+                late_submission_penalty="0",
+                score=f"{submission.score:g}",
+                max_score=f"{submission.max_score:g}",
+            )
             row.update(submission.export)
             writer.writerow({**row, "status": submission.status, "note": submission.note})
 
 
 FLAGGED_SUFFIX = " (not counted: flagged)"
-NEXT_STEPS = ("Fix the answer that each failed check names, run the notebook again from the top (Restart and Run All), "
-              "check it with nbgrader's Validate button or <code>make check</code>, and hand it in again. The grader "
-              "also runs hidden cases: an answer that passes the visible checks can still fail one of them.")
+NEXT_STEPS = (
+    "Fix the answer that each failed check names, run the notebook again from the top (Restart and Run All), "
+    "check it with nbgrader's Validate button or <code>make check</code>, and hand it in again. The grader "
+    "also runs hidden cases: an answer that passes the visible checks can still fail one of them."
+)
 """What to do after a failed check, as HTML."""
 
 
@@ -51,7 +70,7 @@ def in_student_terms(outcome: str) -> str:
     if marker:
         place = " in one of the hidden checks" if where.startswith("one of the hidden tests") else f" at {where[:-1]}"
     if head.startswith("AssertionError: ") and not marker:
-        return head[len("AssertionError: "):] + flagged
+        return head[len("AssertionError: ") :] + flagged
     if head.startswith("AssertionError"):
         return f"the check failed{place}" + flagged
     if head.startswith("NotImplementedError"):
@@ -65,8 +84,10 @@ def _summary(submission: Submission) -> str:
     """The page's opening: the points, how many checks passed, and what stopped or set aside the notebook."""
     escape = html.escape
     passed = sum(1 for test in submission.tests if test.passed)
-    line = (f"<p><strong>{submission.score:g} / {submission.max_score:g}</strong> points: {passed} of "
-            f"{len(submission.tests)} checks passed. Status: <strong>{escape(submission.status)}</strong>.</p>")
+    line = (
+        f"<p><strong>{submission.score:g} / {submission.max_score:g}</strong> points: {passed} of "
+        f"{len(submission.tests)} checks passed. Status: <strong>{escape(submission.status)}</strong>.</p>"
+    )
     if submission.status == Status.GRADED:
         return line
     if submission.status == Status.FLAGGED:
@@ -80,9 +101,11 @@ def _summary(submission: Submission) -> str:
 
 def _failed(test) -> str:
     escape = html.escape
-    return (f"<section class=\"failed\" id=\"{escape(test.grade_id)}\"><h3><code>{escape(test.grade_id)}</code>: "
-            f"{escape(test.question)} ({test.points:g} / {test.max_points:g} points)</h3>\n"
-            f"<p class=\"found\"><strong>What it found:</strong> {escape(in_student_terms(test.outcome))}</p></section>")
+    return (
+        f'<section class="failed" id="{escape(test.grade_id)}"><h3><code>{escape(test.grade_id)}</code>: '
+        f"{escape(test.question)} ({test.points:g} / {test.max_points:g} points)</h3>\n"
+        f'<p class="found"><strong>What it found:</strong> {escape(in_student_terms(test.outcome))}</p></section>'
+    )
 
 
 def feedback_page(submission: Submission) -> str:
@@ -90,8 +113,12 @@ def feedback_page(submission: Submission) -> str:
     what to do next, the checks that passed, and the changes made to the notebook before it ran."""
     escape = html.escape
     failed = [test for test in submission.tests if not test.passed]
-    passed = "".join(f"<li><code>{escape(test.grade_id)}</code>: {escape(test.question)} ({test.points:g} / "
-                     f"{test.max_points:g} points)</li>" for test in submission.tests if test.passed)
+    passed = "".join(
+        f"<li><code>{escape(test.grade_id)}</code>: {escape(test.question)} ({test.points:g} / "
+        f"{test.max_points:g} points)</li>"
+        for test in submission.tests
+        if test.passed
+    )
     repairs = "".join(f"<li>{escape(repair)}</li>" for repair in submission.repairs)
     title = f"{escape(submission.assignment)}: {escape(submission.student)}"
     return f"""<!DOCTYPE html>
@@ -109,8 +136,13 @@ section.failed{{border-left:.3em solid #a33c00;padding-left:1em;margin:1em 0}}</
 
 def log_text(submission: Submission) -> str:
     """A plain-text log of one student's grading: status, repairs, every cell's result, error and seconds."""
-    lines = [(f"{submission.assignment} / {submission.student}: {submission.score:g}/{submission.max_score:g}, "
-              f"{submission.status}: {submission.note}"), f"seconds: {submission.seconds:.1f}"]
+    lines = [
+        (
+            f"{submission.assignment} / {submission.student}: {submission.score:g}/{submission.max_score:g}, "
+            f"{submission.status}: {submission.note}"
+        ),
+        f"seconds: {submission.seconds:.1f}",
+    ]
     lines += [f"repair: {repair}" for repair in submission.repairs]
     for cell in submission.run.cells if submission.run is not None else []:
         execution = cell.execution
@@ -131,21 +163,35 @@ def summary(submissions: list[Submission], seconds: float) -> str:
     stopped = {status: count for status, count in statuses.items() if status not in (Status.GRADED, Status.FLAGGED)}
     details = ", ".join(f"{count} {status}" for status, count in sorted(stopped.items())) or "none stopped or failed"
     rate = len(submissions) / seconds * 60 if seconds else 0.0
-    return (f"{len(submissions)} submissions: {statuses.get(Status.GRADED, 0)} graded, {full} at full marks, "
-            f"{zero} at zero, {statuses.get(Status.FLAGGED, 0)} flagged; {details}; {seconds:.0f} s ({rate:.1f} per minute)")
+    return (
+        f"{len(submissions)} submissions: {statuses.get(Status.GRADED, 0)} graded, {full} at full marks, "
+        f"{zero} at zero, {statuses.get(Status.FLAGGED, 0)} flagged; {details}; {seconds:.0f} s ({rate:.1f} per minute)"
+    )
 
 
 def write_results(path: Path, submissions: list[Submission]) -> None:
     """results.json: every student's status, score and each test cell's points and outcome, for scripts."""
-    path.write_text(json.dumps({
-        s.student: {
-            "score": s.score, "max_score": s.max_score, "status": s.status, "note": s.note,
-            "seconds": round(s.seconds, 1), "repairs": s.repairs,
-            "slowest_cell": [s.slowest_cell[0], round(s.slowest_cell[1], 1)],
-            "tests": {test.grade_id: {"points": test.points, "max_points": test.max_points, "outcome": test.outcome}
-                      for test in s.tests},
-        } for s in submissions
-    }, indent=1))
+    path.write_text(
+        json.dumps(
+            {
+                s.student: {
+                    "score": s.score,
+                    "max_score": s.max_score,
+                    "status": s.status,
+                    "note": s.note,
+                    "seconds": round(s.seconds, 1),
+                    "repairs": s.repairs,
+                    "slowest_cell": [s.slowest_cell[0], round(s.slowest_cell[1], 1)],
+                    "tests": {
+                        test.grade_id: {"points": test.points, "max_points": test.max_points, "outcome": test.outcome}
+                        for test in s.tests
+                    },
+                }
+                for s in submissions
+            },
+            indent=1,
+        )
+    )
 
 
 def write_student_files(out: Path, submissions: list[Submission]) -> None:

@@ -40,7 +40,9 @@ def _expression(kernel: SandboxedKernel, expression: str, timeout: float):
     execution = kernel.execute("", timeout, silent=True, user_expressions={"value": expression})
     value = execution.expressions.get("value", {})
     if value.get("status") != "ok":
-        raise KernelStopped(Status.CRASHED, f"the grader's check could not run: {value.get('ename')}: {value.get('evalue')}")
+        raise KernelStopped(
+            Status.CRASHED, f"the grader's check could not run: {value.get('ename')}: {value.get('evalue')}"
+        )
     text = value["data"]["text/plain"]
     return None if text == "None" else guard.parse(text)
 
@@ -53,7 +55,9 @@ class _Guarded:
         kernel.execute(guard.kernel_code(self.name), timeout, silent=True)
         setup = next((step.source for step in plan.steps if step.kind == CellKind.INSTRUCTOR), "")
         library = [str(Path(p)) for p in (_prefixes() + [str(REPO / "aecourse")])]
-        _expression(kernel, guard.start_expression(self.name, str(work_dir), guard.modules_to_watch(setup), library), timeout)
+        _expression(
+            kernel, guard.start_expression(self.name, str(work_dir), guard.modules_to_watch(setup), library), timeout
+        )
         self.snapshot = _expression(kernel, guard.report_expression(self.name, []), timeout)
         self.protected: dict[str, int] = {}
         self.findings: list[str] = []

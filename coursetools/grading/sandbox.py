@@ -48,9 +48,28 @@ def bwrap_prefix(work_dir: Path, limits: Limits) -> list[str]:
             "bubblewrap (bwrap) is not installed: install the Debian package with `apt-get install bubblewrap` "
             "(`make grade` does this as root), or grade without a sandbox with SANDBOX=none"
         )
-    command = [bwrap, "--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
-               "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session",
-               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    command = [
+        bwrap,
+        "--unshare-user",
+        "--uid",
+        "65534",
+        "--gid",
+        "65534",
+        "--cap-drop",
+        "ALL",
+        "--unshare-net",
+        "--unshare-pid",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--die-with-parent",
+        "--new-session",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+    ]
     for folder in SYSTEM_FOLDERS:
         if os.path.exists(folder):
             command += ["--ro-bind", folder, folder]
@@ -93,8 +112,11 @@ def check_sandbox(sandbox: str) -> None:
     """Before grading: raise SandboxUnavailable when the sandbox cannot work; warn loudly when there is none."""
     if sandbox == "none":
         why = "" if shutil.which("bwrap") else "; bubblewrap is not installed"
-        print(f"WARNING: grading WITHOUT a sandbox (sandbox none{why}): every submission runs with your rights and can "
-              "read and change your files. Use it only for submissions you trust.", file=sys.stderr)
+        print(
+            f"WARNING: grading WITHOUT a sandbox (sandbox none{why}): every submission runs with your rights and can "
+            "read and change your files. Use it only for submissions you trust.",
+            file=sys.stderr,
+        )
         return
     check_bwrap()
 
@@ -138,8 +160,16 @@ class _SandboxedKernelManager(KernelManager):
     prefix: Sequence[str] = ()
 
     def format_kernel_cmd(self, extra_arguments=None):
-        return [*self.prefix, sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file,
-                "--IPKernelApp.capture_fd_output=False", "--HistoryManager.enabled=False"]
+        return [
+            *self.prefix,
+            sys.executable,
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            self.connection_file,
+            "--IPKernelApp.capture_fd_output=False",
+            "--HistoryManager.enabled=False",
+        ]
 
 
 @dataclass
@@ -184,14 +214,16 @@ class SandboxedKernel:
     def __enter__(self) -> Self:
         sockets = self.work_dir / ".kernel"
         sockets.mkdir(parents=True, exist_ok=True)
-        self.manager = _SandboxedKernelManager(transport="ipc", ip=str(sockets / "ipc"),
-                                               connection_file=str(sockets / "connection.json"))
+        self.manager = _SandboxedKernelManager(
+            transport="ipc", ip=str(sockets / "ipc"), connection_file=str(sockets / "connection.json")
+        )
         self.manager.prefix = kernel_prefix(self.work_dir, self.limits, self.sandbox, self.cgroups)
         environment = {**kernel_environment(self.work_dir, self.limits), "PATH": os.environ.get("PATH", "")}
         self.kernel_log = (sockets / "kernel.log").open("wb")
         try:
-            self.manager.start_kernel(cwd=str(self.work_dir), env=environment, stdout=self.kernel_log,
-                                      stderr=self.kernel_log)
+            self.manager.start_kernel(
+                cwd=str(self.work_dir), env=environment, stdout=self.kernel_log, stderr=self.kernel_log
+            )
             self.client = self.manager.client()
             self.client.start_channels()
             self.client.wait_for_ready(timeout=120)
@@ -249,16 +281,21 @@ class SandboxedKernel:
         if sum(map(len, kept)) < 20_000:
             kept.append(text)
 
-    def execute(self, code: str, timeout: float, *, silent: bool = False, user_expressions: dict | None = None) -> Execution:
+    def execute(
+        self, code: str, timeout: float, *, silent: bool = False, user_expressions: dict | None = None
+    ) -> Execution:
         """Run ``code``; return the kernel's reply. Raises ``KernelStopped`` on timeout, death or too much output."""
         start = time.monotonic()
-        msg_id = self.client.execute(code, silent=silent, store_history=not silent,
-                                     user_expressions=user_expressions or {}, allow_stdin=False)
+        msg_id = self.client.execute(
+            code, silent=silent, store_history=not silent, user_expressions=user_expressions or {}, allow_stdin=False
+        )
         replies, idle, kept = [], False, []
         while not (replies and idle):
             if time.monotonic() - start > timeout:
                 if self.cgroups is not None and self.cgroups.hit_process_limit():
-                    raise KernelStopped(Status.TOO_MANY_PROCESSES, f"it tried to run more than {self.limits.processes} processes")
+                    raise KernelStopped(
+                        Status.TOO_MANY_PROCESSES, f"it tried to run more than {self.limits.processes} processes"
+                    )
                 raise KernelStopped(Status.TIMEOUT, f"ran longer than {timeout:g} s")
             # Wait on the channel that still owes a message: output until the kernel is idle, then the reply.
             try:
@@ -280,7 +317,9 @@ class SandboxedKernel:
         # reply is already here; collect what has arrived without waiting for more.
         replies += self._shell_replies(msg_id, wait=0)
         if self.cgroups is not None and self.cgroups.hit_process_limit():
-            raise KernelStopped(Status.TOO_MANY_PROCESSES, f"it tried to run more than {self.limits.processes} processes")
+            raise KernelStopped(
+                Status.TOO_MANY_PROCESSES, f"it tried to run more than {self.limits.processes} processes"
+            )
         content = replies[0]["content"]
         error = ""
         if content["status"] == "error":
@@ -288,8 +327,14 @@ class SandboxedKernel:
             line = raising_line(content.get("traceback", []))
             if line and (content.get("ename") != "AssertionError" or not content.get("evalue")):
                 error += f" (raised by `{line}`)"  # an assertion with a message says what it found; one without, where
-        return Execution(content["status"], error, "".join(kept), time.monotonic() - start,
-                         content.get("user_expressions", {}), len(replies))
+        return Execution(
+            content["status"],
+            error,
+            "".join(kept),
+            time.monotonic() - start,
+            content.get("user_expressions", {}),
+            len(replies),
+        )
 
     def _shell_replies(self, msg_id: str, wait: float, first: bool = False) -> list:
         """The shell channel's replies to ``msg_id``, waiting up to ``wait`` s for each; with ``first``, stop at one."""

@@ -46,8 +46,11 @@ def _test_results(run: Run) -> list[TestResult]:
         outcome = _without_hidden_line(outcome, cell.step.source)
         if cell.execution is None and run.stopped:
             outcome = f"not run: the notebook stopped ({run.stopped})"
-        tests.append(TestResult(cell.step.grade_id, cell.step.question, cell.step.points if passed else 0.0,
-                                cell.step.points, outcome))
+        tests.append(
+            TestResult(
+                cell.step.grade_id, cell.step.question, cell.step.points if passed else 0.0, cell.step.points, outcome
+            )
+        )
     return tests
 
 
@@ -61,8 +64,10 @@ def score(submission: Submission) -> Submission:
     if findings:
         submission.status, submission.score = Status.FLAGGED, 0.0
         submission.note = "flagged for review, scored 0: " + "; ".join(findings)
-        submission.tests = [TestResult(test.grade_id, test.question, 0.0, test.max_points,
-                                       f"{test.outcome} (not counted: flagged)") for test in tests]
+        submission.tests = [
+            TestResult(test.grade_id, test.question, 0.0, test.max_points, f"{test.outcome} (not counted: flagged)")
+            for test in tests
+        ]
         return submission
     submission.score, submission.tests = sum(test.points for test in tests), tests
     if run.stopped:

@@ -72,8 +72,9 @@ def notebook_file(submission: Submission) -> tuple[str | None, list[str]]:
     return None, []
 
 
-def grade_submission(submission: Submission, limits: Limits, sandbox: str = "bwrap",
-                     visible_only: bool = False) -> Submission:
+def grade_submission(
+    submission: Submission, limits: Limits, sandbox: str = "bwrap", visible_only: bool = False
+) -> Submission:
     """Plan, run and score one submission in a scratch copy of its files; return it, filled in, never raising.
 
     With ``visible_only`` (``make check``) the tests are the released notebook's, without hidden cases.
@@ -82,7 +83,8 @@ def grade_submission(submission: Submission, limits: Limits, sandbox: str = "bwr
     name, renamed = notebook_file(submission)
     if name is None:
         note = f"no {notebook_name(submission.assignment)} in the submission" + (
-            f" (found: {', '.join(sorted(submission.files))})" if submission.files else "")
+            f" (found: {', '.join(sorted(submission.files))})" if submission.files else ""
+        )
         return unscored(submission, sources.max_score, Status.NO_SUBMISSION, note)
     work_dir = Path(tempfile.mkdtemp(prefix=f"aecourse-grading-{submission.assignment}-"))
     try:

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 THEMES = ("light", "dark")
-WCAG_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-              "resultTypes": ["violations"]}
+WCAG_RULES = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 """axe-core's options: the rules of WCAG 2.0 and 2.1, levels A and AA; only violations are reported."""
 VIEWPORT = {"width": 1280, "height": 900}
 SECONDS = 60_000  # Playwright's waits are in milliseconds
@@ -86,10 +88,18 @@ def axe_violations(page, context: dict | None = None) -> list[Violation]:
     from axe_playwright_python.sync_playwright import Axe
 
     response = Axe().run(page, context=context, options=WCAG_RULES).response
-    return [Violation(item["id"], item["impact"] or "", item["help"],
-                      tuple(" ".join(node["target"]) if isinstance(node["target"], list) else str(node["target"])
-                            for node in item["nodes"]))
-            for item in response["violations"]]
+    return [
+        Violation(
+            item["id"],
+            item["impact"] or "",
+            item["help"],
+            tuple(
+                " ".join(node["target"]) if isinstance(node["target"], list) else str(node["target"])
+                for node in item["nodes"]
+            ),
+        )
+        for item in response["violations"]
+    ]
 
 
 class Reader:
@@ -127,11 +137,22 @@ class Reader:
         if visit is not None:
             tab.on("console", lambda message: message.type == "error" and visit.console_errors.append(message.text))
             tab.on("pageerror", lambda error: visit.console_errors.append(str(error)))
-            tab.on("request", lambda request: self.is_outside(request.url) and visit.outside_requests.append(request.url))
-            tab.on("requestfailed", lambda request: not self.is_outside(request.url) and visit.failed_requests.append(
-                f"{request.url}: {request.failure}"))
-            tab.on("response", lambda response: response.status >= 400 and visit.failed_requests.append(
-                f"{response.url}: HTTP {response.status}"))
+            tab.on(
+                "request", lambda request: self.is_outside(request.url) and visit.outside_requests.append(request.url)
+            )
+            tab.on(
+                "requestfailed",
+                lambda request: (
+                    not self.is_outside(request.url)
+                    and visit.failed_requests.append(f"{request.url}: {request.failure}")
+                ),
+            )
+            tab.on(
+                "response",
+                lambda response: (
+                    response.status >= 400 and visit.failed_requests.append(f"{response.url}: HTTP {response.status}")
+                ),
+            )
         tab.goto(f"{self.url}/{path}", wait_until="load")
         return tab
 

@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 import pytest
 
 from coursetools.execute import toc_files
-from coursetools.paths import REPO
 
 pytestmark = pytest.mark.book
 
@@ -103,5 +102,6 @@ def test_every_figure_says_what_it_shows(html, page):
     for image in figures.images:
         alt, source = image.get("alt") or "", image.get("src", "")
         assert words(alt) >= 8 and not re.search(r"\.(png|gif|jpe?g|svg)\b", alt), (
-            f"{page}: the image {source} has the alt text {alt!r}: say what it shows")
+            f"{page}: the image {source} has the alt text {alt!r}: say what it shows"
+        )
         assert words(image["caption"]) >= 4, f"{page}: the image {source} ({alt[:60]}...) has no caption"

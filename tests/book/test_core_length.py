@@ -128,8 +128,11 @@ def going_further_sections(markdown: str) -> list[tuple[str, str]]:
     """Each optional section's heading and its text, up to the next second-level heading outside code."""
     lines = _strip_front_matter(markdown).splitlines()
     headings = [number for number, line in enumerate(outside_fences(markdown)) if line.startswith("## ")]
-    return [(lines[start], "\n".join(lines[start + 1 : end]))
-            for start, end in zip(headings, headings[1:] + [len(lines)], strict=True) if GOING_FURTHER.match(lines[start])]
+    return [
+        (lines[start], "\n".join(lines[start + 1 : end]))
+        for start, end in zip(headings, headings[1:] + [len(lines)], strict=True)
+        if GOING_FURTHER.match(lines[start])
+    ]
 
 
 def read(path) -> str:
@@ -201,8 +204,13 @@ def test_the_counter_sees_a_long_core_and_a_long_optional_section():
     bring it under?"""
     long_page = "# Title\n\n" + "word " * (CORE_WORD_LIMIT)
     assert page_words(long_page).core == CORE_WORD_LIMIT + 1
-    split_page = ("# Title\n\n" + "word " * (CORE_WORD_LIMIT - 500) + "\n\n## Going further (optional): more\n\n"
-                  + "word " * 500 + "\n\n## Exercises\nword\n")
+    split_page = (
+        "# Title\n\n"
+        + "word " * (CORE_WORD_LIMIT - 500)
+        + "\n\n## Going further (optional): more\n\n"
+        + "word " * 500
+        + "\n\n## Exercises\nword\n"
+    )
     counted = page_words(split_page)
     assert counted.core <= CORE_WORD_LIMIT and counted.optional >= 500
 
@@ -226,8 +234,11 @@ def test_core_is_readable_in_one_sitting(path):
 @pytest.mark.parametrize("path", MYST_SOURCES, ids=str)
 def test_optional_sections_use_the_one_form(path):
     """Does every heading that calls itself optional or "going further" use the one form the counter recognises?"""
-    headings = [line for line in outside_fences(read(path)) if re.match(r"^#{1,6} ", line)
-                and re.search(r"optional|going further", line, flags=re.IGNORECASE)]
+    headings = [
+        line
+        for line in outside_fences(read(path))
+        if re.match(r"^#{1,6} ", line) and re.search(r"optional|going further", line, flags=re.IGNORECASE)
+    ]
     wrong = [heading for heading in headings if not GOING_FURTHER.match(heading)]
     assert not wrong, f"{path}: these headings mark optional material in another form: {wrong}"
 
@@ -237,6 +248,6 @@ def test_every_going_further_section_opens_with_its_note(path):
     """Does every Going further section start with the note that says what it covers and that it may be skipped?"""
     for heading, body in going_further_sections(read(path)):
         first = body.strip().splitlines()[:2]
-        assert len(first) == 2 and first[0].startswith("```{admonition} Going further") and first[1] == GOING_FURTHER_NOTE, (
-            f"{path}: '{heading}' should open with\n```{{admonition}} Going further\n{GOING_FURTHER_NOTE}\n...\n```"
-        )
+        assert (
+            len(first) == 2 and first[0].startswith("```{admonition} Going further") and first[1] == GOING_FURTHER_NOTE
+        ), f"{path}: '{heading}' should open with\n```{{admonition}} Going further\n{GOING_FURTHER_NOTE}\n...\n```"

@@ -15,8 +15,11 @@ REFERENCE = re.compile(r"\{(ref|numref)\}`([^`]*)`")
 
 def bare_references(markdown: str) -> list[str]:
     """The {ref} and {numref} roles of a page that name only a label, without link text of their own."""
-    return [match.group(0) for match in REFERENCE.finditer(markdown)
-            if not re.search(r"\S\s*<[^<>]+>\s*$", match.group(2), flags=re.DOTALL)]
+    return [
+        match.group(0)
+        for match in REFERENCE.finditer(markdown)
+        if not re.search(r"\S\s*<[^<>]+>\s*$", match.group(2), flags=re.DOTALL)
+    ]
 
 
 def test_the_scanner_finds_bare_references_and_accepts_worded_ones():

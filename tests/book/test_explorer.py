@@ -39,7 +39,9 @@ class Shown:
 @pytest.fixture(scope="module")
 def oracle(html) -> list[dict]:
     path = html / "_static" / "convolution-sizes.json"
-    assert path.is_file(), f"{path} is missing: the book's extension (book/_ext/coursebook) writes it when the book is built"
+    assert path.is_file(), (
+        f"{path} is missing: the book's extension (book/_ext/coursebook) writes it when the book is built"
+    )
     return json.loads(path.read_text())
 
 
@@ -55,8 +57,9 @@ def explorer_shows(explorer, setting: dict) -> Shown:
     for name, field in FIELDS.items():
         if name in setting:
             explorer.locator(f"input[name='{field}']").fill(str(setting[name]))
-    return Shown(*(explorer.locator(selector).inner_text().strip()
-                   for selector in (".cx-output", ".cx-problem", ".cx-formula")))
+    return Shown(
+        *(explorer.locator(selector).inner_text().strip() for selector in (".cx-output", ".cx-problem", ".cx-formula"))
+    )
 
 
 def mismatch(setting: dict, shown: Shown) -> str | None:
@@ -83,8 +86,11 @@ def test_explorer_shows_what_the_course_formulas_give(reader, oracle, mode):
     try:
         explorer = tab.locator(".conv-explorer").first
         explorer.locator(f"input[type=radio][value={mode}]").check()
-        wrong = [f"{setting}: {problem}" for setting in settings
-                 if (problem := mismatch(setting, explorer_shows(explorer, setting)))]
+        wrong = [
+            f"{setting}: {problem}"
+            for setting in settings
+            if (problem := mismatch(setting, explorer_shows(explorer, setting)))
+        ]
     finally:
         tab.close()
     assert not wrong, f"{len(wrong)} of {len(settings)} settings are shown wrongly:\n" + "\n".join(wrong[:10])
@@ -106,7 +112,9 @@ def test_transposed_page_starts_as_a_transposed_convolution(reader):
         explorer = tab.locator(".conv-explorer").first
         assert explorer.locator("input[type=radio][value=transposed]").is_checked()
         assert explorer.get_by_label("output_padding").is_visible()
-        assert explorer.locator(".cx-formula").inner_text().startswith("o = (i − 1)s − 2p + d(k − 1) + 1 + output_padding")
+        assert (
+            explorer.locator(".cx-formula").inner_text().startswith("o = (i − 1)s − 2p + d(k − 1) + 1 + output_padding")
+        )
     finally:
         tab.close()
 
@@ -162,14 +170,17 @@ def test_explorer_works_with_the_keyboard_alone(reader, screenshots):
 
 def focused(tab) -> tuple[str, str]:
     """The type and name of the focused input (the value, for a radio button)."""
-    return tuple(tab.evaluate("""() => { const e = document.activeElement;
-        return [e.type || e.tagName, e.type === "radio" ? e.value : (e.name || "")]; }"""))
+    return tuple(
+        tab.evaluate("""() => { const e = document.activeElement;
+        return [e.type || e.tagName, e.type === "radio" ? e.value : (e.name || "")]; }""")
+    )
 
 
 def focus_is_visible(tab) -> bool:
     """Does the focused element show an outline or a ring (a box shadow)?"""
     return tab.evaluate("""() => { const style = getComputedStyle(document.activeElement);
-        return (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none"; }""")
+        return (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+            || style.boxShadow !== "none"; }""")
 
 
 @pytest.mark.parametrize("theme", THEMES)

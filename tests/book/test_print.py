@@ -1,4 +1,5 @@
-"""Printing the book: two chapters printed by chromium as a reader prints them (the header's PDF button prints the page).
+"""Printing the book: two chapters printed by chromium as a reader prints them (the header's PDF button prints
+the page).
 
 Each chapter is laid out for print at the width of an A4 page, checked (no
 navigation, every figure shown, no line of code cut off), then printed to
@@ -22,7 +23,8 @@ PRINTABLE_WIDTH = 718
 """CSS pixels across an A4 page (210 mm) inside chromium's default margins of 1 cm: 190 mm at 96 pixels per inch."""
 LAYOUT_SCRIPT = """() => {
     const visible = element => { const box = element.getBoundingClientRect();
-                                 return box.width > 0 && box.height > 0 && getComputedStyle(element).visibility !== "hidden"; };
+                                 return box.width > 0 && box.height > 0
+                                     && getComputedStyle(element).visibility !== "hidden"; };
     const chrome = [".bd-header", ".bd-sidebar-primary", ".bd-sidebar-secondary", ".prev-next-area", ".bd-footer"];
     const width = document.documentElement.clientWidth;
     return {
@@ -31,12 +33,14 @@ LAYOUT_SCRIPT = """() => {
         hidden_images: [...document.querySelectorAll("article img")].filter(image => !visible(image) &&
             !image.closest("details:not([open]), .toggle-hidden, .cell.tag_hide-input .cell_input"))
             .map(image => image.getAttribute("alt") || image.getAttribute("src")),
-        wide_images: [...document.querySelectorAll("article img")].filter(image => image.getBoundingClientRect().right > width + 1)
+        wide_images: [...document.querySelectorAll("article img")]
+            .filter(image => image.getBoundingClientRect().right > width + 1)
             .map(image => image.getAttribute("src")),
         cut_code: [...document.querySelectorAll("article pre")].filter(visible)
             .filter(pre => pre.scrollWidth > pre.clientWidth + 1).map(pre => pre.textContent.slice(0, 80)),
         cut_tables: [...document.querySelectorAll("article table")].filter(visible)
-            .filter(table => table.getBoundingClientRect().right > width + 1).map(table => table.textContent.slice(0, 80)),
+            .filter(table => table.getBoundingClientRect().right > width + 1)
+            .map(table => table.textContent.slice(0, 80)),
     };
 }"""
 
@@ -65,8 +69,11 @@ def printed(browser, book_url, screenshots) -> dict[str, Printed]:
             tab.emulate_media(media="print")
             tab.evaluate(IMAGES_SCRIPT)
             chapters[chapter] = Printed(**tab.evaluate(LAYOUT_SCRIPT))
-            pdf = tab.pdf(path=screenshots / f"print-{chapter.split('/')[-1]}.pdf", format="A4",
-                          margin={side: "1cm" for side in ("top", "bottom", "left", "right")})
+            pdf = tab.pdf(
+                path=screenshots / f"print-{chapter.split('/')[-1]}.pdf",
+                format="A4",
+                margin={side: "1cm" for side in ("top", "bottom", "left", "right")},
+            )
             chapters[chapter].pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
             tab.close()
     finally:

@@ -24,7 +24,16 @@ ALLOWED = {
 }
 """Decimals that may be typed: constants, settings and cited figures, each with the reason."""
 
-PROSE_DIRECTIVES = ("{dropdown}", "{admonition}", "{note}", "{warning}", "{tip}", "{glossary}", "{tab-item}", "{tab-set}")
+PROSE_DIRECTIVES = (
+    "{dropdown}",
+    "{admonition}",
+    "{note}",
+    "{warning}",
+    "{tip}",
+    "{glossary}",
+    "{tab-item}",
+    "{tab-set}",
+)
 DECIMAL = re.compile(r"(?<![\w.])\d+\.\d+(?!\w|\.\d)")
 
 
@@ -77,7 +86,9 @@ def test_prose_types_no_measured_number(path):
     import jupytext
 
     notebook = jupytext.reads((REPO / path).read_text(), fmt="md:myst")
-    found = [number for cell in notebook.cells if cell.cell_type == "markdown" for number in typed_decimals(cell.source)]
+    found = [
+        number for cell in notebook.cells if cell.cell_type == "markdown" for number in typed_decimals(cell.source)
+    ]
     assert not found, (
         f"{path} types the numbers {found} in its prose; glue each from the cell that computes it "
         "(myst_nb.glue and {glue:text}), or, for a constant or a cited figure, add it to ALLOWED with the reason"

@@ -58,7 +58,8 @@ def test_math_renders(reader, page, theme):
     if math.sources == 0:
         pytest.skip(f"{page} has no math")
     assert math.rendered == math.sources and not math.errors, (
-        f"{page} ({theme}): MathJax rendered {math.rendered} of {math.sources} formulas; errors: {math.errors}")
+        f"{page} ({theme}): MathJax rendered {math.rendered} of {math.sources} formulas; errors: {math.errors}"
+    )
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -102,7 +103,9 @@ def test_framework_tabs_stay_in_sync_across_pages(reader):
         tab.locator(".sd-tab-set label", has_text="PyTorch").first.click()
         assert selected_tabs(tab) == {"PyTorch"}, f"{first} shows {selected_tabs(tab)} after choosing PyTorch"
         tab.goto(f"{reader.url}/{second}.html")
-        assert selected_tabs(tab) == {"PyTorch"}, f"{second} shows {selected_tabs(tab)} after PyTorch was chosen on {first}"
+        assert selected_tabs(tab) == {"PyTorch"}, (
+            f"{second} shows {selected_tabs(tab)} after PyTorch was chosen on {first}"
+        )
         tab.locator(".sd-tab-set label", has_text="Keras").first.click()
         tab.goto(f"{reader.url}/{first}.html")
         assert selected_tabs(tab) == {"Keras"}, f"{first} shows {selected_tabs(tab)} after Keras was chosen on {second}"
@@ -111,7 +114,8 @@ def test_framework_tabs_stay_in_sync_across_pages(reader):
 def selected_tabs(tab) -> set[str]:
     """The labels of the selected tab in every Keras/PyTorch tab set of the page."""
     labels = tab.evaluate("""() => [...document.querySelectorAll(".sd-tab-set")]
-        .filter(set => [...set.querySelectorAll(":scope > label")].some(label => /Keras|PyTorch/.test(label.textContent)))
+        .filter(set => [...set.querySelectorAll(":scope > label")]
+            .some(label => /Keras|PyTorch/.test(label.textContent)))
         .map(set => set.querySelector(":scope > input:checked + label").textContent.trim())""")
     assert labels, "the page has no Keras/PyTorch tab set"
     return set(labels)
@@ -126,7 +130,8 @@ def test_search_finds_a_glossary_term(reader):
         tab.wait_for_function("() => !document.querySelector('#search-results h2')?.textContent.includes('Searching')")
         links = [link.get_attribute("href") for link in results.all()]
         assert any(re.search(r"(^|/)glossary\.html", link or "") for link in links), (
-            f"searching for {GLOSSARY_TERM!r} found {links}")
+            f"searching for {GLOSSARY_TERM!r} found {links}"
+        )
     finally:
         tab.close()
 

@@ -45,14 +45,21 @@ def test_myst_source_is_a_notebook_without_outputs(path):
 def test_no_backtick_fence_has_a_backtick_in_its_title(path):
     """Does every backtick fence open without a backtick after it? CommonMark reads such a line as text, not a
     directive."""
-    broken = [f"line {number}: {line.strip()}" for number, line in enumerate((REPO / path).read_text().splitlines(), 1)
-              if line.lstrip().startswith("```") and "`" in line.lstrip().lstrip("`")]
-    assert not broken, f"{path}: these fences are read as text, and what follows them as code; use :::{{directive}} instead:\n" + "\n".join(broken)
+    broken = [
+        f"line {number}: {line.strip()}"
+        for number, line in enumerate((REPO / path).read_text().splitlines(), 1)
+        if line.lstrip().startswith("```") and "`" in line.lstrip().lstrip("`")
+    ]
+    assert not broken, (
+        f"{path}: these fences are read as text, and what follows them as code; use :::{{directive}} instead:\n"
+        + "\n".join(broken)
+    )
 
 
 STUDENTS_PAGE = REPO / "book" / "doing_exercises.md"
-WITH_EXERCISES = [path for path in MYST_SOURCES
-                  if "\n## Exercises\n" in (REPO / path).read_text() and REPO / path != STUDENTS_PAGE]
+WITH_EXERCISES = [
+    path for path in MYST_SOURCES if "\n## Exercises\n" in (REPO / path).read_text() and REPO / path != STUDENTS_PAGE
+]
 
 
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=str)

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.book
 @pytest.fixture(scope="module")
 def html():
     """The built English and Korean books' folder; fails (not skips) when the Korean book has not been built."""
-    assert (HTML / LANGUAGE / "index.html").is_file(), f"no Korean book at {HTML / LANGUAGE}: run `make book` before `make test`"
+    assert (HTML / LANGUAGE / "index.html").is_file(), (
+        f"no Korean book at {HTML / LANGUAGE}: run `make book` before `make test`"
+    )
     return HTML
 
 
@@ -44,7 +46,9 @@ def test_every_toc_page_is_built_in_korean(html, page):
     """Does every page of _toc.yml have a Korean page, declared as Korean?"""
     built = html / LANGUAGE / f"{page}.html"
     assert built.is_file(), f"{page} is in _toc.yml but {built.relative_to(html)} was not built"
-    assert re.search(rf'<html[^>]* lang="{LANGUAGE}"', built.read_text(encoding="utf-8")), f"{built} is not marked lang={LANGUAGE!r}"
+    assert re.search(rf'<html[^>]* lang="{LANGUAGE}"', built.read_text(encoding="utf-8")), (
+        f"{built} is not marked lang={LANGUAGE!r}"
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -55,7 +59,9 @@ def test_korean_page_shows_its_translated_title(html, page):
     if not title.string or title.string == title.id:
         pytest.fail(f"the title of {page} ({title.id!r}) has no Korean translation in {page}.po")
     text = (html / LANGUAGE / f"{page}.html").read_text(encoding="utf-8")
-    assert html_text.escape(title.string, quote=False) in text, f"the Korean {page}.html lacks its title {title.string!r}"
+    assert html_text.escape(title.string, quote=False) in text, (
+        f"the Korean {page}.html lacks its title {title.string!r}"
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)

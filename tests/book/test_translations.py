@@ -80,10 +80,14 @@ def lost_tokens(english: str, translated: str) -> list[str]:
 
 def test_the_token_check_catches_lost_markup_and_accepts_reordered_translations():
     """Does the token check fail a translation that drops or alters markup, and pass one that reorders it?"""
-    english = ("The {ref}`primer <training-basics>` trains for {glue:text}`epochs` epochs with `fit`; "
-               "the loss is $L(x, \\hat x)$ as in {cite}`goodfellow2016deep` and the {term}`autoencoder`.")
-    good = ("{term}`오토인코더 <autoencoder>`는 {cite}`goodfellow2016deep`에서처럼 손실 $L(x, \\hat x)$를 쓰고, "
-            "`fit`으로 {glue:text}`epochs` 에포크 동안 학습한다({ref}`입문 <training-basics>`).")
+    english = (
+        "The {ref}`primer <training-basics>` trains for {glue:text}`epochs` epochs with `fit`; "
+        "the loss is $L(x, \\hat x)$ as in {cite}`goodfellow2016deep` and the {term}`autoencoder`."
+    )
+    good = (
+        "{term}`오토인코더 <autoencoder>`는 {cite}`goodfellow2016deep`에서처럼 손실 $L(x, \\hat x)$를 쓰고, "
+        "`fit`으로 {glue:text}`epochs` 에포크 동안 학습한다({ref}`입문 <training-basics>`)."
+    )
     assert lost_tokens(english, good) == []
     assert lost_tokens(english, good.replace("{glue:text}`epochs`", "10")) == ["{glue:text}`epochs`"]
     assert lost_tokens(english, good.replace("<training-basics>", "<training>")) == ["{ref} target training-basics"]
@@ -112,8 +116,11 @@ def glossary_entries(markdown: str) -> list[GlossaryEntry]:
             if line.strip() and not line.startswith((" ", "\t")):
                 terms.append(line.strip())
             elif terms:
-                entries.append(GlossaryEntry(tuple(t for t in terms if not HANGUL.search(t)),
-                                             tuple(t for t in terms if HANGUL.search(t))))
+                entries.append(
+                    GlossaryEntry(
+                        tuple(t for t in terms if not HANGUL.search(t)), tuple(t for t in terms if HANGUL.search(t))
+                    )
+                )
                 terms = []
     return entries
 
@@ -143,6 +150,7 @@ def glossary_misses(english: str, korean: str, entries: list[GlossaryEntry] = GL
     are matched first and masked, so that "gradient descent" asks for 경사 하강법 and not also for the
     Korean of "gradient".
     """
+
     def words(role: re.Match) -> str:
         kind, text, label, whole = role.groups()
         return f" {text or ''} {label or whole} " if kind == "term" else f" {text or ''} "
@@ -179,16 +187,19 @@ def test_the_glossary_check_asks_for_the_glossary_term_and_accepts_its_variants(
     assert glossary_misses("Two autoencoders.", "두 오토인코더.") == []
     assert glossary_misses("A {term}`code <latent vector>` of size 2.", "크기 2의 잠재 벡터.") == []
     assert glossary_misses("Stochastic gradient descent.", "확률적 경사 하강.") == [
-        "'gradient descent' without 경사 하강법"]
+        "'gradient descent' without 경사 하강법"
+    ]
     assert glossary_misses("The learning rate.", "러닝 레이트.") == ["'learning rate' without 학습률"]
     assert glossary_misses("See {ref}`the chapter on padding <latent-space>` and `padding=1`.", "장을 보라.") == [
-        "'padding' without 패딩"]
+        "'padding' without 패딩"
+    ]
     assert glossary_misses("Set `stride=2` with $s$.", "보폭을 2로.") == []
     assert glossary_misses("Run **Kernel → Restart**.", "**Kernel → Restart**를 실행한다.") == []
     assert glossary_misses("The kernel restarts.", "Kernel이 다시 시작한다.") == ["'kernel' without 커널 or 필터"]
 
 
 # --- the catalogues ----------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=page_of)
 def test_every_message_is_translated(path):
@@ -201,25 +212,33 @@ def test_every_message_is_translated(path):
 def test_no_translation_is_fuzzy(path):
     """Is no translation marked fuzzy (its English changed since it was translated, or msgmerge guessed it)?"""
     fuzzy = [first_words(message.id) for message in messages(path) if message.fuzzy]
-    assert not fuzzy, "fuzzy (check the translation against the English, then remove the fuzzy flag): " + listing(path, fuzzy)
+    assert not fuzzy, "fuzzy (check the translation against the English, then remove the fuzzy flag): " + listing(
+        path, fuzzy
+    )
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=page_of)
 def test_translations_keep_the_markup(path):
     """Does every translation keep its English's glued values, roles' targets, citations, math, code and links?"""
-    problems = [f"{first_words(message.id)}: lost {lost_tokens(message.id, message.string)}"
-                for message in messages(path)
-                if message.string and lost_tokens(message.id, message.string)]
+    problems = [
+        f"{first_words(message.id)}: lost {lost_tokens(message.id, message.string)}"
+        for message in messages(path)
+        if message.string and lost_tokens(message.id, message.string)
+    ]
     assert not problems, "markup lost or changed: " + listing(path, problems)
 
 
 @pytest.mark.parametrize("path", KOREAN, ids=page_of)
 def test_korean_uses_the_glossary_terms(path):
     """Does every Korean sentence use the glossary's Korean term (or an allowed variant) for each glossary term?"""
-    problems = [f"{first_words(message.id)}: {'; '.join(misses)}"
-                for message in messages(path)
-                if HANGUL.search(message.string or "") and (misses := glossary_misses(message.id, message.string))]
-    assert not problems, "terms not as the glossary gives them (book/glossary.md; variants in this test): " + listing(path, problems)
+    problems = [
+        f"{first_words(message.id)}: {'; '.join(misses)}"
+        for message in messages(path)
+        if HANGUL.search(message.string or "") and (misses := glossary_misses(message.id, message.string))
+    ]
+    assert not problems, "terms not as the glossary gives them (book/glossary.md; variants in this test): " + listing(
+        path, problems
+    )
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=page_of)
@@ -251,8 +270,9 @@ def test_catalogue_passes_msgfmt_check(path, tmp_path):
 def templates(tmp_path_factory) -> Path:
     """The messages of the English sources as they are now: ``python -m coursetools.messages`` (no chapter runs)."""
     workdir = tmp_path_factory.mktemp("gettext")
-    done = subprocess.run([sys.executable, "-m", "coursetools.messages", str(workdir)], cwd=REPO,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "coursetools.messages", str(workdir)], cwd=REPO, capture_output=True, text=True
+    )
     assert done.returncode == 0, f"extracting the book's messages failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
     return workdir / "pot"
 

@@ -53,15 +53,27 @@ def delete_user(name: str) -> None:
 def environment(user: pwd.struct_passwd, **extra: str) -> dict[str, str]:
     """What the user's commands see: their own home, the system's PATH, pip's settings (local wheels) and ``extra``."""
     pip = {key: value for key, value in os.environ.items() if key.startswith("PIP_")}
-    return {**pip, "HOME": user.pw_dir, "USER": user.pw_name, "LOGNAME": user.pw_name, "LANG": "C.UTF-8",
-            "PATH": "/usr/local/bin:/usr/bin:/bin", **extra}
+    return {
+        **pip,
+        "HOME": user.pw_dir,
+        "USER": user.pw_name,
+        "LOGNAME": user.pw_name,
+        "LANG": "C.UTF-8",
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        **extra,
+    }
 
 
 def run_as(user: pwd.struct_passwd, command: list[str], cwd: Path, timeout: float = 1800, **extra: str):
     """Run ``command`` in ``cwd`` as ``user`` with su; return the finished process (output captured, never raising)."""
     line = f"cd {shlex.quote(str(cwd))} && exec {shlex.join(command)}"
-    return subprocess.run(["su", user.pw_name, "-s", "/bin/sh", "-c", line], env=environment(user, **extra),
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        ["su", user.pw_name, "-s", "/bin/sh", "-c", line],
+        env=environment(user, **extra),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def write_as(user: pwd.struct_passwd, path: Path, text: str, mode: int = 0o644) -> None:
@@ -78,8 +90,13 @@ def write_as(user: pwd.struct_passwd, path: Path, text: str, mode: int = 0o644) 
 
 def repository_files() -> list[str]:
     """The repository's files as git sees them: tracked, or new and not ignored."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
-                            capture_output=True, text=True, check=True).stdout
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return sorted(name for name in listed.split("\0") if name and (REPO / name).is_file())
 
 
@@ -113,10 +130,18 @@ def course(name: str = INSTRUCTOR) -> tuple[pwd.struct_passwd, Path]:
     stamp = folder / ".venv" / ".installed"
     before = stamp.stat().st_mtime_ns if stamp.exists() else None
     clean = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
-    built = subprocess.run(["make", "--no-print-directory", f"PYTHON={SYSTEM_PYTHON}", ".venv/.installed"], cwd=folder,
-                           env={**clean, "PATH": "/usr/local/bin:/usr/bin:/bin"}, capture_output=True, text=True, timeout=3600)
+    built = subprocess.run(
+        ["make", "--no-print-directory", f"PYTHON={SYSTEM_PYTHON}", ".venv/.installed"],
+        cwd=folder,
+        env={**clean, "PATH": "/usr/local/bin:/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     if built.returncode != 0:
-        raise RuntimeError(f"the course's environment for {name} could not be built:\n{built.stdout[-3000:]}\n{built.stderr[-3000:]}")
+        raise RuntimeError(
+            f"the course's environment for {name} could not be built:\n{built.stdout[-3000:]}\n{built.stderr[-3000:]}"
+        )
     if stamp.stat().st_mtime_ns != before:
         subprocess.run(["chown", "-R", f"{user.pw_uid}:{user.pw_gid}", str(folder)], check=True)
     return user, folder
@@ -131,8 +156,10 @@ def main(argv: list[str]) -> int:
         return 2
     user, folder = course(argv[0])
     print(f"running as {user.pw_name} in {folder}: {shlex.join(argv[2:])}", flush=True)
-    result = subprocess.run(["su", user.pw_name, "-s", "/bin/sh", "-c",
-                             f"cd {shlex.quote(str(folder))} && exec {shlex.join(argv[2:])}"], env=environment(user))
+    result = subprocess.run(
+        ["su", user.pw_name, "-s", "/bin/sh", "-c", f"cd {shlex.quote(str(folder))} && exec {shlex.join(argv[2:])}"],
+        env=environment(user),
+    )
     return result.returncode
 
 

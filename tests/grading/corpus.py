@@ -18,8 +18,13 @@ from coursetools.grading.notebooks import answered_notebook, read_notebook
 from coursetools.paths import REPO, exercise_notebook, notebook_name
 
 CORPUS = Path(__file__).parent / "hostile"
-ESCAPES = [Path("/tmp/aecourse-escape"), Path.home() / "aecourse-escape", REPO / "aecourse-escape",
-           Path("/root/aecourse-escape"), Path("/tmp/aecourse-leak.txt")]
+ESCAPES = [
+    Path("/tmp/aecourse-escape"),
+    Path.home() / "aecourse-escape",
+    REPO / "aecourse-escape",
+    Path("/root/aecourse-escape"),
+    Path("/tmp/aecourse-leak.txt"),
+]
 
 
 @functools.cache
@@ -43,13 +48,22 @@ def cell_timeout(assignment: str) -> float:
 
 def limits(assignment: str) -> list[str]:
     """The grading command's options that set this corpus's limits."""
-    return ["--cell-timeout", f"{cell_timeout(assignment):g}", "--memory", f"{LIMITS['memory_gib']:g}",
-            "--processes", f"{LIMITS['processes']}"]
+    return [
+        "--cell-timeout",
+        f"{cell_timeout(assignment):g}",
+        "--memory",
+        f"{LIMITS['memory_gib']:g}",
+        "--processes",
+        f"{LIMITS['processes']}",
+    ]
 
 
 def all_cases() -> list:
-    return [pytest.param(path.stem, case, id=f"{path.stem}:{case['name']}")
-            for path in sorted(CORPUS.glob("*.toml")) for case in cases(path.stem)]
+    return [
+        pytest.param(path.stem, case, id=f"{path.stem}:{case['name']}")
+        for path in sorted(CORPUS.glob("*.toml"))
+        for case in cases(path.stem)
+    ]
 
 
 def build(assignment: str, case: dict) -> dict[str, str]:
@@ -59,7 +73,9 @@ def build(assignment: str, case: dict) -> dict[str, str]:
         return {**files, notebook_name(assignment): case["raw"]}
     if case.get("no_notebook"):
         return files
-    notebook = answered_notebook(assignment) if case["base"] == "answered" else read_notebook(exercise_notebook(assignment))
+    notebook = (
+        answered_notebook(assignment) if case["base"] == "answered" else read_notebook(exercise_notebook(assignment))
+    )
     cells = notebook["cells"]
     tests = [cell for cell in cells if is_grade(cell)]
     if "append" in case:
@@ -88,8 +104,20 @@ def build(assignment: str, case: dict) -> dict[str, str]:
 
 def grade(submissions: Path, assignment: str, out: Path, course: Path, workers: int, *extra: str) -> dict[str, dict]:
     """Run the grading command over ``submissions``; return grades.csv's rows by student."""
-    command = [sys.executable, "-m", "coursetools.grade", assignment, str(submissions), "--out", str(out),
-               "--workers", str(workers), "--course-root", str(course), *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "coursetools.grade",
+        assignment,
+        str(submissions),
+        "--out",
+        str(out),
+        "--workers",
+        str(workers),
+        "--course-root",
+        str(course),
+        *extra,
+    ]
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, f"grading exited with {result.returncode}:\n{result.stdout}\n{result.stderr[-3000:]}"
     with (out / "grades.csv").open() as handle:

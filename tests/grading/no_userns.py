@@ -27,10 +27,10 @@ PROGRAM = [
     (LOAD, 0, 0, 4),
     (JUMP_IF_EQUAL, 0, 6, AUDIT_ARCH_X86_64),  # another architecture: allow
     (LOAD, 0, 0, 0),
-    (JUMP_IF_EQUAL, 6, 0, CLONE3),              # clone3: ENOSYS
+    (JUMP_IF_EQUAL, 6, 0, CLONE3),  # clone3: ENOSYS
     (JUMP_IF_EQUAL, 1, 0, UNSHARE),
     (JUMP_IF_EQUAL, 0, 2, CLONE),
-    (LOAD, 0, 0, 16),                           # unshare or clone: their flags
+    (LOAD, 0, 0, 16),  # unshare or clone: their flags
     (JUMP_IF_SET, 1, 0, CLONE_NEWUSER),
     (RETURN, 0, 0, ALLOW),
     (RETURN, 0, 0, ERRNO | errno.EPERM),
@@ -47,8 +47,10 @@ def block_user_namespaces() -> None:
     code = b"".join(struct.pack("=HBBI", *instruction) for instruction in PROGRAM)
     libc = ctypes.CDLL(None, use_errno=True)
     program = _Program(len(PROGRAM), code)
-    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 or \
-            libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0) != 0:
+    if (
+        libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+        or libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0) != 0
+    ):
         raise OSError(ctypes.get_errno(), "could not install the seccomp filter")
 
 

@@ -17,8 +17,11 @@ def page_text(page: str) -> str:
 
 def hidden_lines(assignment: str) -> set[str]:
     """Every line of the assignment's hidden tests that the released notebook does not show anyway."""
-    visible = {line.strip() for cell in read_notebook(exercise_notebook(assignment))["cells"]
-               for line in source(cell).splitlines()}
+    visible = {
+        line.strip()
+        for cell in read_notebook(exercise_notebook(assignment))["cells"]
+        for line in source(cell).splitlines()
+    }
     hidden = set()
     for cell in read_notebook(solution_notebook(assignment))["cells"]:
         inside = False

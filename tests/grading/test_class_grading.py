@@ -18,8 +18,10 @@ pytestmark = [pytest.mark.grading, pytest.mark.sandbox]
 
 ASSIGNMENT = "ex01_mnist_data"
 CHOSEN = ("00_control_first", "untouched", "patched_allclose", "not_json")
-FULL_MARKS = sum(cell["metadata"]["nbgrader"].get("points", 0)
-                 for cell in json.loads(solution_notebook(ASSIGNMENT).read_text())["cells"])
+FULL_MARKS = sum(
+    cell["metadata"]["nbgrader"].get("points", 0)
+    for cell in json.loads(solution_notebook(ASSIGNMENT).read_text())["cells"]
+)
 
 
 @pytest.fixture
@@ -41,8 +43,9 @@ def test_grades_do_not_depend_on_workers_or_a_cluster(class_folder, tmp_path):
     one = outcomes(grade(submissions, ASSIGNMENT, tmp_path / "one", course, 1))
     two = outcomes(grade(submissions, ASSIGNMENT, tmp_path / "two", course, 2))
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        clustered = outcomes(grade(submissions, ASSIGNMENT, tmp_path / "cluster", course, 1,
-                                   "--scheduler", cluster.scheduler_address))
+        clustered = outcomes(
+            grade(submissions, ASSIGNMENT, tmp_path / "cluster", course, 1, "--scheduler", cluster.scheduler_address)
+        )
     assert one == two == clustered, f"1 worker: {one}\n2 workers: {two}\ncluster: {clustered}"
     assert one["00_control_first"] == (str(FULL_MARKS), "graded") and one["patched_allclose"] == ("0", "flagged")
 
@@ -65,9 +68,23 @@ def test_grading_refuses_to_start_without_bubblewrap(class_folder, tmp_path):
     """Without bwrap on the PATH, does grading stop before running anything, exit 2 and say how to get it?"""
     submissions, course = class_folder
     environment = {**os.environ, "PATH": os.path.dirname(sys.executable)}
-    result = subprocess.run([sys.executable, "-m", "coursetools.grade", ASSIGNMENT, str(submissions), "--out",
-                             str(tmp_path / "out"), "--course-root", str(course)],
-                            cwd=REPO, env=environment, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "coursetools.grade",
+            ASSIGNMENT,
+            str(submissions),
+            "--out",
+            str(tmp_path / "out"),
+            "--course-root",
+            str(course),
+        ],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2 and "apt-get install bubblewrap" in result.stderr, result.stderr
     assert not (tmp_path / "out").exists()
 
@@ -91,8 +108,21 @@ def test_grading_reads_nbgraders_submitted_folder_as_it_is(collected, tmp_path):
     from nbgrader.api import Gradebook
 
     course, before = collected
-    result = subprocess.run([sys.executable, "-m", "coursetools.grade", ASSIGNMENT, "--out", str(tmp_path / "out"),
-                             "--course-root", str(course)], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "coursetools.grade",
+            ASSIGNMENT,
+            "--out",
+            str(tmp_path / "out"),
+            "--course-root",
+            str(course),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in before} == before
     students = sorted(path.name for path in (course / "submitted").iterdir())
@@ -102,8 +132,11 @@ def test_grading_reads_nbgraders_submitted_folder_as_it_is(collected, tmp_path):
     ScratchCourse(course).nbgrader("generate_feedback", ASSIGNMENT)
     pages = {student: course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html" for student in students}
     assert all(page.is_file() for page in pages.values())
-    assert not {student: quoted_hidden_lines(page.read_text(), ASSIGNMENT) for student, page in pages.items()
-                if quoted_hidden_lines(page.read_text(), ASSIGNMENT)}, "nbgrader's feedback shows hidden tests"
+    assert not {
+        student: quoted_hidden_lines(page.read_text(), ASSIGNMENT)
+        for student, page in pages.items()
+        if quoted_hidden_lines(page.read_text(), ASSIGNMENT)
+    }, "nbgrader's feedback shows hidden tests"
 
 
 def test_grading_refuses_submissions_inside_autograded(class_folder, tmp_path):
@@ -113,8 +146,22 @@ def test_grading_refuses_submissions_inside_autograded(class_folder, tmp_path):
     inside = course / "autograded"
     submissions.rename(inside)
     before = {path: path.read_bytes() for path in inside.rglob("*") if path.is_file()}
-    result = subprocess.run([sys.executable, "-m", "coursetools.grade", ASSIGNMENT, str(inside), "--out",
-                             str(tmp_path / "out"), "--course-root", str(course)], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "coursetools.grade",
+            ASSIGNMENT,
+            str(inside),
+            "--out",
+            str(tmp_path / "out"),
+            "--course-root",
+            str(course),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2 and "would replace" in result.stderr, result.stderr
     assert {path: path.read_bytes() for path in inside.rglob("*") if path.is_file()} == before
 
@@ -133,10 +180,17 @@ def broken_bwrap(tmp_path):
 def test_grading_refuses_to_start_when_bubblewrap_cannot_run(command, class_folder, broken_bwrap, tmp_path):
     """With a bwrap that is installed but cannot create a sandbox, do grade and autograde stop, exit 2 and say why?"""
     submissions, course = class_folder
-    arguments = {"grade": [str(submissions), "--out", str(tmp_path / "out"), "--course-root", str(course)],
-                 "autograde": [str(submissions / "00_control_first" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")]}[command]
-    result = subprocess.run([sys.executable, "-m", f"coursetools.{command}", ASSIGNMENT, *arguments],
-                            cwd=REPO, env=broken_bwrap, capture_output=True, text=True)
+    arguments = {
+        "grade": [str(submissions), "--out", str(tmp_path / "out"), "--course-root", str(course)],
+        "autograde": [str(submissions / "00_control_first" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")],
+    }[command]
+    result = subprocess.run(
+        [sys.executable, "-m", f"coursetools.{command}", ASSIGNMENT, *arguments],
+        cwd=REPO,
+        env=broken_bwrap,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2 and "cannot create a sandbox" in result.stderr, result.stderr
     assert "uid map: Permission denied" in result.stderr and not (tmp_path / "out").exists()
 
@@ -146,18 +200,40 @@ def test_check_runs_without_a_sandbox_when_bubblewrap_cannot_run(class_folder, b
     unsandboxed?"""
     submissions, _ = class_folder
     notebook = submissions / "00_control_first" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    result = subprocess.run([sys.executable, "-m", "coursetools.check", str(notebook)], cwd=REPO, env=broken_bwrap,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "coursetools.check", str(notebook)],
+        cwd=REPO,
+        env=broken_bwrap,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0 and f"total {FULL_MARKS} / {FULL_MARKS}" in result.stdout, result.stderr
-    assert "running without a sandbox (bubblewrap is installed but cannot create a sandbox" in result.stderr, result.stderr
+    assert "running without a sandbox (bubblewrap is installed but cannot create a sandbox" in result.stderr, (
+        result.stderr
+    )
 
 
 def test_grading_without_a_sandbox_warns(class_folder, tmp_path):
     """With --sandbox none, does grading say loudly that submissions run with the grader's rights, and still grade?"""
     submissions, course = class_folder
-    result = subprocess.run([sys.executable, "-m", "coursetools.grade", ASSIGNMENT, str(submissions), "--out",
-                             str(tmp_path / "out"), "--course-root", str(course), "--sandbox", "none"],
-                            cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "coursetools.grade",
+            ASSIGNMENT,
+            str(submissions),
+            "--out",
+            str(tmp_path / "out"),
+            "--course-root",
+            str(course),
+            "--sandbox",
+            "none",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0 and "WITHOUT a sandbox" in result.stderr, result.stderr
     assert "4 submissions" in result.stdout
 
@@ -166,8 +242,9 @@ def test_check_prints_each_visible_test_and_its_points(class_folder):
     """Does `make check`'s command print every visible test cell with its points, and the total?"""
     submissions, _ = class_folder
     notebook = submissions / "00_control_first" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    result = subprocess.run([sys.executable, "-m", "coursetools.check", str(notebook)], cwd=REPO,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "coursetools.check", str(notebook)], cwd=REPO, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert "ok   test_preprocess_values" in result.stdout and f"total {FULL_MARKS} / {FULL_MARKS}" in result.stdout
     assert "the visible tests only" in result.stdout

@@ -36,9 +36,14 @@ from coursetools.grading.cells import grade_id
 from coursetools.grading.notebooks import answered_notebook
 from coursetools.paths import REPO, notebook_name
 
-pytestmark = [pytest.mark.grading, pytest.mark.sandbox,
-              pytest.mark.skipif(os.geteuid() != 0, reason="creates Unix users for an instructor and three students: "
-                                 "runs as root, as .ci/run does")]
+pytestmark = [
+    pytest.mark.grading,
+    pytest.mark.sandbox,
+    pytest.mark.skipif(
+        os.geteuid() != 0,
+        reason="creates Unix users for an instructor and three students: runs as root, as .ci/run does",
+    ),
+]
 
 ASSIGNMENT = "ex01_mnist_data"
 COURSE_ID = "aecourse"
@@ -49,8 +54,10 @@ SCORE_COLUMNS = ["raw_score", "late_submission_penalty", "score", "max_score"]
 
 def nbgrader_config(exchange: Path) -> str:
     """The nbgrader settings every user of the course shares: its id, the exchange, the course's cell timeout."""
-    return (f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\nc.Exchange.root = {str(exchange)!r}\n"
-            "c.Execute.timeout = 180\n")
+    return (
+        f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\nc.Exchange.root = {str(exchange)!r}\n"
+        "c.Execute.timeout = 180\n"
+    )
 
 
 def answer(kind: str) -> dict:
@@ -138,11 +145,18 @@ def students_python(instructor) -> Path:
     if subprocess.run(["cp", "-al", str(site), str(HUB / "libraries")], capture_output=True).returncode != 0:
         shutil.copytree(site, HUB / "libraries", symlinks=True)  # another file system: copy instead
     subprocess.run([SYSTEM_PYTHON, "-m", "venv", "--without-pip", str(HUB / "venv")], check=True)
-    purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     Path(purelib, "course-libraries.pth").write_text(f"{HUB / 'libraries'}\n")
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--ignore-installed", str(wheel)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--ignore-installed", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     (HUB / "key").write_text(key)
     return python
 
@@ -167,7 +181,9 @@ def instructor_runs(instructor, *command: str) -> subprocess.CompletedProcess:
     activated)."""
     user, folder = instructor
     result = run_as(user, list(command), folder, PATH=f"{folder / '.venv' / 'bin'}:/usr/local/bin:/usr/bin:/bin")
-    assert result.returncode == 0, f"{' '.join(command)} failed for the instructor:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, (
+        f"{' '.join(command)} failed for the instructor:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    )
     return result
 
 
@@ -175,7 +191,9 @@ def student_runs(student: Student, python: Path, *arguments: str) -> subprocess.
     """``python -m nbgrader ARGUMENTS`` (or another module) as the student, in their home."""
     user = ensure_user(student.name)
     result = run_as(user, [str(python), "-m", *arguments], Path(user.pw_dir), OMP_NUM_THREADS="1")
-    assert result.returncode == 0, f"{' '.join(arguments)} failed for {student.name}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, (
+        f"{' '.join(arguments)} failed for {student.name}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    )
     return result
 
 
@@ -190,7 +208,9 @@ def work(student: Student, python: Path) -> None:
     user = ensure_user(student.name)
     fetched = Path(user.pw_dir) / ASSIGNMENT / notebook_name(ASSIGNMENT)
     write_as(user, fetched, json.dumps(answer(student.kind)))
-    student.validate = student_runs(student, python, "nbgrader", "validate", str(fetched.relative_to(user.pw_dir))).stdout
+    student.validate = student_runs(
+        student, python, "nbgrader", "validate", str(fetched.relative_to(user.pw_dir))
+    ).stdout
 
 
 def timed(cycle: Cycle, step: str, action) -> None:
@@ -205,20 +225,44 @@ def cycle(instructor, students, students_python, exchange) -> Cycle:
     python, folder = students_python, instructor[1]
     result = Cycle(folder, exchange, students)
     start = time.monotonic()
-    timed(result, "release_assignment", lambda: instructor_runs(instructor, "nbgrader", "release_assignment", ASSIGNMENT))
-    timed(result, "fetch_assignment", lambda: each_student(students, lambda s: student_runs(
-        s, python, "nbgrader", "fetch_assignment", ASSIGNMENT)))
+    timed(
+        result, "release_assignment", lambda: instructor_runs(instructor, "nbgrader", "release_assignment", ASSIGNMENT)
+    )
+    timed(
+        result,
+        "fetch_assignment",
+        lambda: each_student(students, lambda s: student_runs(s, python, "nbgrader", "fetch_assignment", ASSIGNMENT)),
+    )
     timed(result, "answer and validate", lambda: each_student(students, lambda s: work(s, python)))
-    timed(result, "submit", lambda: each_student(students, lambda s: student_runs(s, python, "nbgrader", "submit", ASSIGNMENT)))
+    timed(
+        result,
+        "submit",
+        lambda: each_student(students, lambda s: student_runs(s, python, "nbgrader", "submit", ASSIGNMENT)),
+    )
     timed(result, "collect", lambda: instructor_runs(instructor, "nbgrader", "collect", ASSIGNMENT))
-    result.submitted = {path: (path.read_bytes(), path.stat().st_mtime_ns)
-                        for path in (folder / "submitted").rglob("*") if path.is_file()}
-    timed(result, "make grade", lambda: setattr(result, "grade_output", instructor_runs(
-        instructor, "make", "--no-print-directory", "grade", f"ASSIGNMENT={ASSIGNMENT}", "WORKERS=2").stdout))
+    result.submitted = {
+        path: (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in (folder / "submitted").rglob("*")
+        if path.is_file()
+    }
+    timed(
+        result,
+        "make grade",
+        lambda: setattr(
+            result,
+            "grade_output",
+            instructor_runs(
+                instructor, "make", "--no-print-directory", "grade", f"ASSIGNMENT={ASSIGNMENT}", "WORKERS=2"
+            ).stdout,
+        ),
+    )
     timed(result, "generate_feedback", lambda: instructor_runs(instructor, "nbgrader", "generate_feedback", ASSIGNMENT))
     timed(result, "release_feedback", lambda: instructor_runs(instructor, "nbgrader", "release_feedback", ASSIGNMENT))
-    timed(result, "fetch_feedback", lambda: each_student(students, lambda s: student_runs(
-        s, python, "nbgrader", "fetch_feedback", ASSIGNMENT)))
+    timed(
+        result,
+        "fetch_feedback",
+        lambda: each_student(students, lambda s: student_runs(s, python, "nbgrader", "fetch_feedback", ASSIGNMENT)),
+    )
     result.seconds["release to feedback"] = round(time.monotonic() - start, 1)
     for student in students:
         home = Path(ensure_user(student.name).pw_dir) / ASSIGNMENT / "feedback"
@@ -248,7 +292,9 @@ def test_a_students_feedback_is_their_own(cycle):
         row = grades[student.name]
         total = f"{ASSIGNMENT} (Score: {round(float(row['score']), 2)} / {round(float(row['max_score']), 2)})"
         assert total in text, f"{student.name}'s page does not say {total!r}"
-        assert {kind: line in text for kind, line in own.items()} == {kind: kind == student.kind for kind in own}, student.name
+        assert {kind: line in text for kind, line in own.items()} == {kind: kind == student.kind for kind in own}, (
+            student.name
+        )
 
 
 def test_fetched_feedback_quotes_no_hidden_test(cycle):
@@ -274,21 +320,31 @@ def test_students_notebooks_run_from_their_homes_with_the_wheel(cycle, students_
     correct = next(student for student in cycle.students if student.kind == "correct")
     assert "Success! Your notebook passes all the tests." in correct.validate, correct.validate
     user = ensure_user(correct.name)
-    found = run_as(user, [str(students_python), "-c", "import aecourse; print(aecourse.__file__); print(aecourse.mnist_path())"],
-                   Path(user.pw_dir)).stdout.split()
+    found = run_as(
+        user,
+        [str(students_python), "-c", "import aecourse; print(aecourse.__file__); print(aecourse.mnist_path())"],
+        Path(user.pw_dir),
+    ).stdout.split()
     assert all(path.startswith(str(students_python.parent.parent)) for path in found), found
 
 
 def test_the_collected_originals_are_left_as_they_were(cycle):
     """After make grade, are the collected submissions in submitted/ byte for byte as collected, times included?"""
-    now = {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in (cycle.course / "submitted").rglob("*") if path.is_file()}
+    now = {
+        path: (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in (cycle.course / "submitted").rglob("*")
+        if path.is_file()
+    }
     assert now == cycle.submitted and any(path.name == "timestamp.txt" for path in now)
 
 
 def test_each_answer_gets_the_grade_it_deserves(cycle):
     """Does the correct answer earn full marks, the mistake lose the cells that check it, the trick get flagged?"""
     grades = rows(cycle.course / "grades" / ASSIGNMENT / "grades.csv")
-    outcome = {kind: (grades[name]["score"], grades[name]["max_score"], grades[name]["status"]) for name, kind in STUDENTS.items()}
+    outcome = {
+        kind: (grades[name]["score"], grades[name]["max_score"], grades[name]["status"])
+        for name, kind in STUDENTS.items()
+    }
     assert outcome["correct"][0] == outcome["correct"][1] and outcome["correct"][2] == "graded", outcome
     assert float(outcome["mistake"][0]) < float(outcome["mistake"][1]) and outcome["mistake"][2] == "graded", outcome
     assert outcome["trick"][0] == "0" and outcome["trick"][2] == "flagged", outcome
@@ -305,8 +361,10 @@ def test_nbgrader_export_and_the_gradebook_agree_with_grades_csv(cycle, instruct
     assert set(exported) == set(graded) == set(STUDENTS)
     for student in STUDENTS:
         assert exported[student]["timestamp"] == graded[student]["timestamp"] != "", student
-        assert {column: float(exported[student][column]) for column in SCORE_COLUMNS} == \
-            {column: float(graded[student][column]) for column in SCORE_COLUMNS}, student
+        assert {column: float(exported[student][column]) for column in SCORE_COLUMNS} == {
+            column: float(graded[student][column]) for column in SCORE_COLUMNS
+        }, student
     with Gradebook(f"sqlite:///{cycle.course / 'gradebook.db'}") as gradebook:
-        assert {s: gradebook.find_submission(ASSIGNMENT, s).score for s in STUDENTS} == \
-            {s: float(graded[s]["score"]) for s in STUDENTS}
+        assert {s: gradebook.find_submission(ASSIGNMENT, s).score for s in STUDENTS} == {
+            s: float(graded[s]["score"]) for s in STUDENTS
+        }

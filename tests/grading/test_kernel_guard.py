@@ -49,7 +49,9 @@ def test_the_kernel_side_imports_only_the_standard_library():
     """Does the code sent into the kernel import nothing but the standard library (the sandbox has nothing else of the
     grader)?"""
     tree = ast.parse(Path(kernel_guard.__file__).read_text())
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported = {
+        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }
     imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert imported <= sys.stdlib_module_names, imported - sys.stdlib_module_names
 
@@ -112,7 +114,10 @@ def test_modules_and_threads_of_the_submission_are_listed(started, tmp_path, mon
     finally:
         release.set()
         thread.join()
-    assert found == [f"{kernel_guard.MODULES_FROM_SUBMISSION}: helper", f"{kernel_guard.THREADS_OF_SUBMISSION}: submitted-thread"]
+    assert found == [
+        f"{kernel_guard.MODULES_FROM_SUBMISSION}: helper",
+        f"{kernel_guard.THREADS_OF_SUBMISSION}: submitted-thread",
+    ]
 
 
 def test_a_replaced_builtin_does_not_change_what_the_guard_sees(started, monkeypatch):

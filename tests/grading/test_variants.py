@@ -38,8 +38,11 @@ def table(assignment: str) -> dict:
 
 
 def all_mutants() -> list:
-    return [pytest.param(assignment, mutant, id=f"{assignment}:{mutant['name']}")
-            for assignment in assignments() for mutant in table(assignment)["mutant"]]
+    return [
+        pytest.param(assignment, mutant, id=f"{assignment}:{mutant['name']}")
+        for assignment in assignments()
+        for mutant in table(assignment)["mutant"]
+    ]
 
 
 def all_variants() -> list:
@@ -47,8 +50,10 @@ def all_variants() -> list:
     for assignment in assignments():
         data = table(assignment)
         cases += [pytest.param(assignment, "mutant", m, id=f"{assignment}:mutant:{m['name']}") for m in data["mutant"]]
-        cases += [pytest.param(assignment, "alternative", a, id=f"{assignment}:alternative:{a['name']}")
-                  for a in data.get("alternative", [])]
+        cases += [
+            pytest.param(assignment, "alternative", a, id=f"{assignment}:alternative:{a['name']}")
+            for a in data.get("alternative", [])
+        ]
     return cases
 
 
@@ -57,7 +62,9 @@ def mutated(assignment: str, mutant: dict) -> dict:
     notebook = answered_notebook(assignment)
     cell = next(cell for cell in notebook["cells"] if grade_id(cell) == mutant["cell"])
     count = cell["source"].count(mutant["old"])
-    assert count == 1, f"the mutant's text occurs {count} times in {assignment}:{mutant['cell']}, expected once:\n{mutant['old']}"
+    assert count == 1, (
+        f"the mutant's text occurs {count} times in {assignment}:{mutant['cell']}, expected once:\n{mutant['old']}"
+    )
     cell["source"] = cell["source"].replace(mutant["old"], mutant["new"])
     return notebook
 
@@ -81,17 +88,33 @@ def graded_variants(tmp_path_factory):
             data = table(assignment)
             # No solution among them: test_assignments.py grades it, and the alternatives are correct answers too.
             notebooks = {f"mutant-{m['name']}": mutated(assignment, m) for m in data["mutant"]}
-            notebooks.update({f"alternative-{a['name']}": answered_notebook(assignment, a["cells"])
-                              for a in data.get("alternative", [])})
+            notebooks.update(
+                {
+                    f"alternative-{a['name']}": answered_notebook(assignment, a["cells"])
+                    for a in data.get("alternative", [])
+                }
+            )
             for student, notebook in notebooks.items():
                 folder = root / "submissions" / student / assignment
                 folder.mkdir(parents=True)
                 (folder / notebook_name(assignment)).write_text(json.dumps(notebook))
-            command = [sys.executable, "-m", "coursetools.grade", assignment, str(root / "submissions"),
-                       "--out", str(root / "out"), "--workers", "2", "--no-gradebook"]
+            command = [
+                sys.executable,
+                "-m",
+                "coursetools.grade",
+                assignment,
+                str(root / "submissions"),
+                "--out",
+                str(root / "out"),
+                "--workers",
+                "2",
+                "--no-gradebook",
+            ]
             result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=1800)
             assert result.returncode == 0, f"grading failed:\n{result.stdout}\n{result.stderr[-3000:]}"
-            done[assignment] = Graded(json.loads((root / "out" / "results.json").read_text()), root / "out" / "feedback")
+            done[assignment] = Graded(
+                json.loads((root / "out" / "results.json").read_text()), root / "out" / "feedback"
+            )
         return done[assignment]
 
     return graded
@@ -115,7 +138,9 @@ def test_variant_gets_the_points_it_deserves(assignment, kind, variant, graded_v
     lost = {grade_id for grade_id, test in row["tests"].items() if test["points"] < test["max_points"]}
     outcomes = {grade_id: row["tests"][grade_id]["outcome"] for grade_id in sorted(lost)}
     if kind == "alternative":
-        assert row["status"] == "graded" and not lost, f"{variant['about']}: lost {outcomes} ({row['status']}: {row['note']})"
+        assert row["status"] == "graded" and not lost, (
+            f"{variant['about']}: lost {outcomes} ({row['status']}: {row['note']})"
+        )
         return
     expected = set(variant["loses"])
     if variant.get("only", False):
@@ -130,8 +155,11 @@ def test_mutants_feedback_names_each_failed_check_and_no_hidden_line(assignment,
     (not a bare exception name), and quote no line of the hidden tests?"""
     graded = graded_variants(assignment)
     page = (graded.feedback / f"mutant-{mutant['name']}.html").read_text()
-    questions = {grade_id(cell): source(cell).strip().splitlines()[0].strip('"').strip()
-                 for cell in read_notebook(solution_notebook(assignment))["cells"] if is_grade(cell)}
+    questions = {
+        grade_id(cell): source(cell).strip().splitlines()[0].strip('"').strip()
+        for cell in read_notebook(solution_notebook(assignment))["cells"]
+        if is_grade(cell)
+    }
     for failed in mutant["loses"]:
         section = re.search(rf'<section class="failed" id="{failed}">(.*?)</section>', page, re.DOTALL)
         assert section, f"the feedback page of {mutant['name']} has no section for the failed check {failed}"

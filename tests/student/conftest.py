@@ -41,12 +41,20 @@ def student_python(tmp_path_factory, wheel) -> Path:
     prefix = tmp_path_factory.mktemp("student") / "venv"
     venv.create(prefix, with_pip=False)
     python = prefix / "bin" / "python"
-    site_packages = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                                   capture_output=True, text=True, check=True).stdout.strip()
+    site_packages = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     Path(site_packages, "course-libraries.pth").write_text(sysconfig.get_path("purelib") + "\n")
     # --ignore-installed: the editable install it can see is not its own, and pip must not try to remove it
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--ignore-installed",
-                    str(wheel)], check=True, capture_output=True, env=student_environment())
+    subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--ignore-installed", str(wheel)],
+        check=True,
+        capture_output=True,
+        env=student_environment(),
+    )
     return python
 
 
@@ -64,8 +72,9 @@ def student_kernels(tmp_path_factory, student_python) -> Path:
     folder = tmp_path_factory.mktemp("kernels")
     (folder / "python3").mkdir()
     argv = [str(student_python), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    (folder / "python3" / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "Python 3",
-                                                                "language": "python"}))
+    (folder / "python3" / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "Python 3", "language": "python"})
+    )
     return folder
 
 
@@ -91,9 +100,16 @@ def run_as_student(student_kernels, tmp_path):
         folder.mkdir(exist_ok=True)
         notebook = nbformat.read(source, as_version=4)
         nbformat.write(notebook, folder / source.name)
-        manager = KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(student_kernels)]))
-        client = NotebookClient(notebook, km=manager, timeout=600, allow_errors=not stop_at_error,
-                                resources={"metadata": {"path": str(folder)}})
+        manager = KernelManager(
+            kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(student_kernels)])
+        )
+        client = NotebookClient(
+            notebook,
+            km=manager,
+            timeout=600,
+            allow_errors=not stop_at_error,
+            resources={"metadata": {"path": str(folder)}},
+        )
         try:
             client.execute(env=student_environment())
         except CellExecutionError as error:
@@ -110,7 +126,13 @@ def python_outside(student_python, tmp_path):
     repository."""
 
     def run(code: str, **variables: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(student_python), "-c", code], cwd=tmp_path, capture_output=True, text=True,
-                              env=student_environment(**variables), timeout=300)
+        return subprocess.run(
+            [str(student_python), "-c", code],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=student_environment(**variables),
+            timeout=300,
+        )
 
     return run

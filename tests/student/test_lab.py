@@ -65,17 +65,34 @@ def lab(tmp_path_factory) -> Lab:
     folder.mkdir(parents=True)
     shutil.copy(exercise_notebook(ASSIGNMENT), folder)
     environment = {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
-    environment.update({f"JUPYTER_{name}": str(root / name.lower()) for name in ("CONFIG_DIR", "DATA_DIR", "RUNTIME_DIR")})
-    environment.update(JUPYTERLAB_SETTINGS_DIR=str(root / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(root / "workspaces"),
-                       AECOURSE_DATA=str(REPO / "data"))
+    environment.update(
+        {f"JUPYTER_{name}": str(root / name.lower()) for name in ("CONFIG_DIR", "DATA_DIR", "RUNTIME_DIR")}
+    )
+    environment.update(
+        JUPYTERLAB_SETTINGS_DIR=str(root / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(root / "workspaces"),
+        AECOURSE_DATA=str(REPO / "data"),
+    )
     port = free_port()
     arguments = f"--no-browser --ServerApp.ip=127.0.0.1 --IdentityProvider.token={TOKEN}"
     arguments += " --allow-root" if os.geteuid() == 0 else ""
     log = root / "lab.log"
     with log.open("w") as output:
-        server = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_DIR={root / 'notebooks'}", f"PORT={port}",
-                                   f"LAB_ARGS={arguments}"], cwd=REPO, env=environment, stdout=output,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            [
+                "make",
+                "--no-print-directory",
+                "lab",
+                f"LAB_DIR={root / 'notebooks'}",
+                f"PORT={port}",
+                f"LAB_ARGS={arguments}",
+            ],
+            cwd=REPO,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_server(url, server, log)
@@ -117,9 +134,11 @@ def page(browser, lab, request, screenshots):
 def answers(assignment: str) -> dict[int, str]:
     """The solution's answer cells by index, as a student would type them (without nbgrader's markers)."""
     markers = {"### BEGIN SOLUTION", "### END SOLUTION"}
-    return {index: "\n".join(line for line in cell.source.splitlines() if line.strip() not in markers)
-            for index, cell in enumerate(nbformat.read(solution_notebook(assignment), as_version=4).cells)
-            if is_solution(cell)}
+    return {
+        index: "\n".join(line for line in cell.source.splitlines() if line.strip() not in markers)
+        for index, cell in enumerate(nbformat.read(solution_notebook(assignment), as_version=4).cells)
+        if is_solution(cell)
+    }
 
 
 def restart_and_run_all(page) -> None:
@@ -171,9 +190,13 @@ def test_student_runs_answers_and_validates_an_exercise(lab, page, screenshots):
     stopped_at = next(index for index in range(len(notebook.cells)) if cells.nth(index).locator(ERROR_OUTPUT).count())
     assert stopped_at >= first_answer and "NotImplementedError" in error.inner_text(), (
         f"the untouched notebook stopped in cell {stopped_at} (first answer: {first_answer}): "
-        f"{error.inner_text()[:500]}")
-    assert all(re.fullmatch(r"\[\d+\]:", prompt(cells.nth(index)))
-               for index in range(stopped_at) if notebook.cells[index].cell_type == "code"), "the set-up did not run"
+        f"{error.inner_text()[:500]}"
+    )
+    assert all(
+        re.fullmatch(r"\[\d+\]:", prompt(cells.nth(index)))
+        for index in range(stopped_at)
+        if notebook.cells[index].cell_type == "code"
+    ), "the set-up did not run"
     validate(page, "failed")
     page.screenshot(path=screenshots / "student-lab-2-untouched-validate.png")
     page.locator(".jp-Dialog .jp-mod-accept").click()

@@ -28,8 +28,10 @@ def test_wheel_carries_the_data_and_its_licence(wheel):
 
 def test_installed_wheel_loads_mnist_from_any_folder(python_outside, student_python):
     """Outside the repository, with no variable set, does the installed package load MNIST from its own copy?"""
-    code = ("import aecourse; (x, y), _ = aecourse.load_mnist(); "
-            "print(aecourse.__file__); print(aecourse.mnist_path()); print(x.shape, y[:3].tolist())")
+    code = (
+        "import aecourse; (x, y), _ = aecourse.load_mnist(); "
+        "print(aecourse.__file__); print(aecourse.mnist_path()); print(x.shape, y[:3].tolist())"
+    )
     result = python_outside(code)
     assert result.returncode == 0, result.stderr
     module, data, arrays = result.stdout.splitlines()
@@ -50,15 +52,30 @@ def test_solution_earns_full_marks_outside_the_repository(assignment, run_as_stu
     """Run from a folder of its own with only the wheel installed, does the solution pass every test cell, hidden ones
     included, as nbgrader scores them (no error, nothing on standard error)?"""
     run = run_as_student(solution_notebook(assignment), stop_at_error=False)
-    graded = [cell for cell in run.notebook.cells if cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)]
+    graded = [
+        cell for cell in run.notebook.cells if cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
+    ]
     assert graded, f"{assignment} has no test cells"
-    lost = {cell.metadata.nbgrader["grade_id"]: [output.get("ename") or output.get("text", "")[:300]
-                                                 for output in cell.outputs]
-            for cell in graded if determine_grade(cell)[0] != determine_grade(cell)[1]}
-    first_error = next((f"{output.ename}: {output.evalue}" for cell in run.notebook.cells for output in cell.get("outputs", [])
-                        if output.output_type == "error"), "none")
-    assert not lost, (f"the solution of {assignment}, run outside the repository, lost points in {lost}; "
-                      f"the first error it raised: {first_error}")
+    lost = {
+        cell.metadata.nbgrader["grade_id"]: [
+            output.get("ename") or output.get("text", "")[:300] for output in cell.outputs
+        ]
+        for cell in graded
+        if determine_grade(cell)[0] != determine_grade(cell)[1]
+    }
+    first_error = next(
+        (
+            f"{output.ename}: {output.evalue}"
+            for cell in run.notebook.cells
+            for output in cell.get("outputs", [])
+            if output.output_type == "error"
+        ),
+        "none",
+    )
+    assert not lost, (
+        f"the solution of {assignment}, run outside the repository, lost points in {lost}; "
+        f"the first error it raised: {first_error}"
+    )
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -68,8 +85,12 @@ def test_release_stops_at_its_first_answer(assignment, run_as_student):
     run = run_as_student(exercise_notebook(assignment), stop_at_error=True)
     code = [cell for cell in run.notebook.cells if cell.cell_type == "code"]
     first_answer = next(index for index, cell in enumerate(code) if is_solution(cell))
-    errors = [(index, output) for index, cell in enumerate(code) for output in cell.get("outputs", [])
-              if output.output_type == "error"]
+    errors = [
+        (index, output)
+        for index, cell in enumerate(code)
+        for output in cell.get("outputs", [])
+        if output.output_type == "error"
+    ]
     assert run.stopped_by is not None and errors, f"the untouched {assignment} ran to its end"
     index, error = errors[0]
     assert index >= first_answer, (

@@ -33,7 +33,9 @@ def test_answer_returns_what_a_pure_answer_returns():
 
 def test_answer_fails_a_call_into_the_course_package():
     """Does an answer that asks the course package for the result fail, naming the function it called?"""
-    with pytest.raises(AssertionError, match=r"from_the_package\(5, 3\) called aecourse\.convolution\.sizes\.conv_output_size"):
+    with pytest.raises(
+        AssertionError, match=r"from_the_package\(5, 3\) called aecourse\.convolution\.sizes\.conv_output_size"
+    ):
         answer(from_the_package, 5, 3)
 
 
@@ -52,9 +54,8 @@ def test_answer_fails_a_compiled_framework_function_given_as_the_answer():
 
 
 def test_answer_does_not_count_its_own_frame():
-    """With a package forbidden that answer() itself calls (sys), do only the answer's calls count, not answer()'s own?
-
-    """
+    """With a package forbidden that answer() itself calls (sys), do only the answer's calls count, not
+    answer()'s own?"""
     strict = aecourse.checks._caller_of(("sys",))
     assert strict(by_formula, 5, 3) == 3
 
@@ -96,15 +97,19 @@ def test_answer_fails_an_answer_that_switches_off_the_profiler():
 
 def test_answer_reports_an_exception_with_the_call():
     """Does an answer's exception come back as a failure that names the call, arrays by their shape?"""
+
     def log_of_sum(x, base):
         return math.log(x.sum(), base)
 
-    with pytest.raises(AssertionError, match=r"log_of_sum\(<array of shape \(2,\)>, base=-1\) raised ValueError: math domain error"):
+    with pytest.raises(
+        AssertionError, match=r"log_of_sum\(<array of shape \(2,\)>, base=-1\) raised ValueError: math domain error"
+    ):
         answer(log_of_sum, np.ones(2), base=-1)
 
 
 def test_answer_restores_the_profiler_it_found():
     """Is a profile function that was set before answer() (a debugger, coverage) set again afterwards?"""
+
     def outer(frame, event, argument):
         return None
 
@@ -141,6 +146,7 @@ def test_mentions_finds_whole_tokens_only():
 
 def test_refuses_passes_a_value_error_that_names_the_values():
     """Does refuses accept a ValueError whose message names every value, and return the call it checked?"""
+
     def strict(i, k):
         if k > i:
             raise ValueError(f"kernel {k} larger than input {i}")

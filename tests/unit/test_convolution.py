@@ -31,7 +31,9 @@ def test_size_function_takes_the_book_order(function):
     names = [name for name in inspect.signature(function).parameters if name in BOOK_ORDER]
     assert names[:2] == ["i", "k"], f"{function.__name__}{inspect.signature(function)} should start with (i, k)"
     positions = [BOOK_ORDER.index(name) for name in names]
-    assert positions == sorted(positions), f"{function.__name__}{inspect.signature(function)}: expected the order {BOOK_ORDER}"
+    assert positions == sorted(positions), (
+        f"{function.__name__}{inspect.signature(function)}: expected the order {BOOK_ORDER}"
+    )
 
 
 def test_layout_and_layer_builders_take_padding_before_stride():
@@ -101,11 +103,16 @@ def test_impossible_sizes_are_refused_with_their_values():
         sizes.conv_output_size(5, 3, 0, 0)
     with pytest.raises(ValueError, match="p must be a non-negative integer; found p=-1"):
         sizes.conv_output_size(5, 3, -1)
-    with pytest.raises(ValueError, match=r"the kernel is larger than the padded input: kernel size 5 \(dilation 1\) spans 5 "
-                                         r"pixels, the padded input 3 \(i=3, p=0\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"the kernel is larger than the padded input: kernel size 5 \(dilation 1\) spans 5 "
+        r"pixels, the padded input 3 \(i=3, p=0\)",
+    ):
         sizes.conv_output_size(3, 5)
-    with pytest.raises(ValueError, match="output_padding must be smaller than either the stride or the dilation; "
-                                         "found output_padding=2, s=2, d=1"):
+    with pytest.raises(
+        ValueError,
+        match="output_padding must be smaller than either the stride or the dilation; found output_padding=2, s=2, d=1",
+    ):
         sizes.conv_transpose_output_size(3, 3, 0, 2, 2)
     with pytest.raises(ValueError, match=r"the output size is not positive: it would be -1 \(i=1, k=1, p=1"):
         sizes.conv_transpose_output_size(1, 1, 1)

@@ -57,7 +57,9 @@ def test_tensors_are_scaled_images_with_a_channel_axis():
     assert np.allclose(x_train[:5, 0].numpy(), train_images[:5] / 255)
 
 
-@pytest.mark.parametrize(("layout", "shape"), [("images", (3, 28, 28)), ("flat", (3, 784)), ("channels", (3, 1, 28, 28))])
+@pytest.mark.parametrize(
+    ("layout", "shape"), [("images", (3, 28, 28)), ("flat", (3, 784)), ("channels", (3, 1, 28, 28))]
+)
 def test_scaled_pixels_are_divided_by_255_in_each_layout(layout, shape):
     """Does scale_pixels give float32 pixels divided by 255, in [0, 1], in the shape of each layout, row by row?"""
     (images, _), _ = aecourse.load_mnist()
@@ -77,9 +79,11 @@ def test_scaled_pixels_in_another_float_type():
 
 @pytest.mark.parametrize(
     ("images", "layout", "words"),
-    [(np.zeros((2, 28, 28), np.float32), "images", "found dtype float32"),
-     (np.zeros((28, 28), np.uint8), "images", "found dtype uint8 and shape (28, 28)"),
-     (np.zeros((2, 28, 28), np.uint8), "nchw", "layout must be one of ['channels', 'flat', 'images']; found 'nchw'")],
+    [
+        (np.zeros((2, 28, 28), np.float32), "images", "found dtype float32"),
+        (np.zeros((28, 28), np.uint8), "images", "found dtype uint8 and shape (28, 28)"),
+        (np.zeros((2, 28, 28), np.uint8), "nchw", "layout must be one of ['channels', 'flat', 'images']; found 'nchw'"),
+    ],
     ids=["floats", "one image", "unknown layout"],
 )
 def test_scale_pixels_refuses_what_is_not_loaded_mnist(images, layout, words):
@@ -132,7 +136,9 @@ def test_the_repository_keeps_one_copy_of_the_data():
     """Is data/mnist.npz the repository's only copy, none inside the package's source (the wheel gets one when
     built)?"""
     assert (REPO / "data" / files.MARKER).is_file()
-    assert not (REPO / "aecourse" / "data" / files.MARKER).exists(), "the package's source holds a second copy of the data"
+    assert not (REPO / "aecourse" / "data" / files.MARKER).exists(), (
+        "the package's source holds a second copy of the data"
+    )
 
 
 def test_data_folder_environment_variable_wins(installed_copy, monkeypatch, tmp_path):
@@ -223,11 +229,14 @@ def test_masking_noise_erases_the_fraction_asked_for():
     assert 0.28 < (masked == 0).mean() < 0.32 and set(np.unique(masked)) == {0.0, 1.0}
 
 
-@pytest.mark.parametrize(("corrupt", "level", "words"), [
-    (add_gaussian_noise, -0.1, "noise_factor"),
-    (add_gaussian_noise, float("nan"), "nan"),
-    (add_masking_noise, 1.5, "between 0 and 1"),
-])
+@pytest.mark.parametrize(
+    ("corrupt", "level", "words"),
+    [
+        (add_gaussian_noise, -0.1, "noise_factor"),
+        (add_gaussian_noise, float("nan"), "nan"),
+        (add_masking_noise, 1.5, "between 0 and 1"),
+    ],
+)
 def test_corruption_refuses_impossible_levels(corrupt, level, words):
     """Does a negative, NaN or too-large level raise a ValueError naming what was expected?"""
     with pytest.raises(ValueError, match=words):

@@ -19,7 +19,9 @@ def test_usable_cores_follow_the_affinity_mask():
         "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
         "from aecourse import devices; print(devices.usable_cores())"
     )
-    found = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+    found = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert found == "1", f"usable cores when pinned to one: expected 1, found {found}"
 
 
@@ -34,7 +36,9 @@ def test_demanding_cuda_without_it_says_so(monkeypatch):
     """Where PyTorch sees no CUDA device, does pick_device("cuda") raise, saying so and what PyTorch was built for?"""
     torch = pytest.importorskip("torch")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    with pytest.raises(RuntimeError, match=r"no CUDA device: torch\.cuda\.is_available\(\) is False \(torch .*, built for CUDA"):
+    with pytest.raises(
+        RuntimeError, match=r"no CUDA device: torch\.cuda\.is_available\(\) is False \(torch .*, built for CUDA"
+    ):
         devices.pick_device("cuda")
     assert devices.pick_device().type == "cpu"
 

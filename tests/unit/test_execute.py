@@ -32,8 +32,10 @@ def page(folder, name, code, extra=""):
 @pytest.fixture
 def book(tmp_path):
     """A small book: a plain chapter, one that runs alone, one executed on every read, and a markdown page."""
-    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\nparts:\n  - chapters:\n"
-                                       "      - file: timed\n      - file: forced\n      - file: notes\n")
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nparts:\n  - chapters:\n"
+        "      - file: timed\n      - file: forced\n      - file: notes\n"
+    )
     (tmp_path / "_config.yml").write_text("execute:\n  timeout: 42\n")
     page(tmp_path, "intro", "x = 1")
     page(tmp_path, "timed", "y = 2", "execution:\n  alone: true\n  minutes: 1.5\n")
@@ -44,8 +46,10 @@ def book(tmp_path):
 
 def test_toc_pages_include_sections_in_book_order(book):
     """Are a chapter's sections in _toc.yml pages of the book too, right after their chapter?"""
-    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nparts:\n  - chapters:\n"
-                                   "      - file: timed\n        sections:\n          - file: forced\n      - file: notes\n")
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nparts:\n  - chapters:\n"
+        "      - file: timed\n        sections:\n          - file: forced\n      - file: notes\n"
+    )
     assert execute.toc_files(book) == ["intro", "timed", "forced", "notes"]
     assert execute.toc_pages(book) == [book / f"{name}.md" for name in ("intro", "timed", "forced", "notes")]
 
@@ -54,15 +58,21 @@ def test_chapters_to_run_are_the_cached_notebooks_in_book_order(book):
     """Are the toc's notebook pages chosen in order, leaving out pages executed on every read and plain markdown?"""
     found = execute.chapters_to_run(book)
     assert [(chapter.path.name, chapter.alone, chapter.minutes) for chapter in found] == [
-        ("intro.md", False, 0.0), ("timed.md", True, 1.5)]
+        ("intro.md", False, 0.0),
+        ("timed.md", True, 1.5),
+    ]
 
 
 def test_long_chapters_start_first_and_timed_ones_run_alone():
     """Do chapters that time every core run alone, and the others start longest first, short ones in the book's
     order?"""
-    chapters = [execute.Chapter(Path("a.md")), execute.Chapter(Path("timed.md"), alone=True),
-                execute.Chapter(Path("long.md"), minutes=2), execute.Chapter(Path("b.md")),
-                execute.Chapter(Path("longer.md"), minutes=3)]
+    chapters = [
+        execute.Chapter(Path("a.md")),
+        execute.Chapter(Path("timed.md"), alone=True),
+        execute.Chapter(Path("long.md"), minutes=2),
+        execute.Chapter(Path("b.md")),
+        execute.Chapter(Path("longer.md"), minutes=3),
+    ]
     alone, rest = execute.schedule(chapters)
     assert alone == [Path("timed.md")]
     assert rest == [Path("longer.md"), Path("long.md"), Path("a.md"), Path("b.md")]
@@ -111,12 +121,15 @@ def test_chapters_are_keyed_as_the_book_build_keys_them(chapter, tmp_path):
     assert cache.create_hashed_notebook(execute.read(chapter.path))[1] == cache.create_hashed_notebook(built)[1]
 
 
-
 def test_the_cache_database_exists_before_chapters_run_side_by_side(tmp_path):
     """Does create_cache make the database and its tables, so that parallel chapters never race to create them?"""
     import sqlite3
 
     execute.create_cache(tmp_path / "cache")
-    tables = {row[0] for row in sqlite3.connect(tmp_path / "cache" / "global.db").execute(
-        "select name from sqlite_master where type = 'table'")}
+    tables = {
+        row[0]
+        for row in sqlite3.connect(tmp_path / "cache" / "global.db").execute(
+            "select name from sqlite_master where type = 'table'"
+        )
+    }
     assert {"nbcache", "settings"} <= tables

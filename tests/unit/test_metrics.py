@@ -13,8 +13,13 @@ def test_principal_angles_recover_known_angles():
     first, second = 0.3, 1.1
     basis = np.eye(6)
     a = basis[:, [0, 1]]
-    b = np.stack([np.cos(second) * basis[:, 0] + np.sin(second) * basis[:, 2],
-                  np.cos(first) * basis[:, 1] + np.sin(first) * basis[:, 3]], axis=1)
+    b = np.stack(
+        [
+            np.cos(second) * basis[:, 0] + np.sin(second) * basis[:, 2],
+            np.cos(first) * basis[:, 1] + np.sin(first) * basis[:, 3],
+        ],
+        axis=1,
+    )
     assert np.allclose(metrics.principal_angles(a, b), [first, second])
     assert np.isclose(metrics.projection_distance(a, b), np.sin(second))
 
@@ -66,17 +71,25 @@ def test_area_under_roc_curve_is_the_auc():
     rng = np.random.default_rng(1)
     scores, labels = rng.integers(0, 20, 300).astype(float), rng.integers(0, 2, 300)
     false_positive_rate, true_positive_rate, thresholds = metrics.roc_curve(scores, labels)
-    assert (false_positive_rate[0], true_positive_rate[0], false_positive_rate[-1], true_positive_rate[-1]) == (0, 0, 1, 1)
+    assert (false_positive_rate[0], true_positive_rate[0], false_positive_rate[-1], true_positive_rate[-1]) == (
+        0,
+        0,
+        1,
+        1,
+    )
     assert np.all(np.diff(thresholds) < 0)
     assert np.isclose(np.trapezoid(true_positive_rate, false_positive_rate), metrics.roc_auc(scores, labels))
 
 
-@pytest.mark.parametrize(("scores", "labels", "words"), [
-    ([0.1, 0.2, 0.3], [0, 1], "3 scores and 2 labels"),
-    ([0.1, 0.2], [1, 1], "both normal"),
-    ([0.1, float("nan")], [0, 1], "NaN"),
-    ([0.1, 0.2], [0, 2], "labels 0"),
-])
+@pytest.mark.parametrize(
+    ("scores", "labels", "words"),
+    [
+        ([0.1, 0.2, 0.3], [0, 1], "3 scores and 2 labels"),
+        ([0.1, 0.2], [1, 1], "both normal"),
+        ([0.1, float("nan")], [0, 1], "NaN"),
+        ([0.1, 0.2], [0, 2], "labels 0"),
+    ],
+)
 def test_detection_metrics_refuse_bad_input(scores, labels, words):
     """Do wrong-length labels, one class, NaN scores and labels other than 0/1 raise a ValueError saying so?"""
     with pytest.raises(ValueError, match=words):

@@ -18,7 +18,9 @@ def test_dense_twins_have_the_same_layers(sizes):
     torch_model = dense.DenseAutoencoder(sizes)
     widths = dense.layer_widths(sizes)
     keras_widths = [row.output_shape[-1] for row in inspection.keras_layer_table(keras_model)]
-    torch_widths = [row.output_shape[-1] for row in inspection.torch_layer_table(torch_model, (2, sizes[0])) if row.parameters]
+    torch_widths = [
+        row.output_shape[-1] for row in inspection.torch_layer_table(torch_model, (2, sizes[0])) if row.parameters
+    ]
     assert tuple(keras_widths) == widths and (sizes[0], *torch_widths) == widths
     count = inspection.dense_parameter_count(widths)
     assert inspection.count_parameters(keras_model) == inspection.count_parameters(torch_model) == count

@@ -65,7 +65,7 @@ def test_the_package_has_no_import_cycle():
 
     def visit(name):
         if name in visiting:
-            raise AssertionError(f"import cycle: {' -> '.join(visiting[visiting.index(name):] + [name])}")
+            raise AssertionError(f"import cycle: {' -> '.join(visiting[visiting.index(name) :] + [name])}")
         if name in done:
             return
         visiting.append(name)
@@ -111,7 +111,9 @@ def test_chapters_and_notebooks_import_only_the_course_package(path):
 def shown_objects(chapter) -> list[tuple[str, ast.AST]]:
     """The (name, AST) of every object a chapter shows with literalinclude and :pyobject:."""
     shown = []
-    for file, name in re.findall(r"```\{literalinclude\} (\S+)\n(?::[a-z]+: .*\n)*?:pyobject: (\S+)", chapter.read_text()):
+    for file, name in re.findall(
+        r"```\{literalinclude\} (\S+)\n(?::[a-z]+: .*\n)*?:pyobject: (\S+)", chapter.read_text()
+    ):
         tree = ast.parse((chapter.parent / file).resolve().read_text())
         found = [node for node in tree.body if getattr(node, "name", None) == name]
         assert found, f"{chapter.name} shows {name} from {file}, which has no such top-level object"
@@ -125,7 +127,11 @@ def test_chapters_show_only_public_names(path):
     ones?"""
     for name, node in shown_objects(path):
         assert not name.startswith("_"), f"{path.name} shows the private {name}"
-        calls = {call.func.id for call in ast.walk(node) if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)}
-        assert not [call for call in calls if call.startswith("_")], f"{path.name} shows {name}, which calls {sorted(calls)}"
+        calls = {
+            call.func.id for call in ast.walk(node) if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+        }
+        assert not [call for call in calls if call.startswith("_")], (
+            f"{path.name} shows {name}, which calls {sorted(calls)}"
+        )
     private = re.findall(r"\b(?:course|aecourse|[a-z_]+)\.(_[a-z]\w*)\(", "\n".join(code_cells(path)))
     assert not private, f"{path.name} calls private helpers {private}"

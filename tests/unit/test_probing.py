@@ -62,6 +62,7 @@ def test_probe_gives_back_on_meta_the_truth_values_read_on_the_cpu(batches):
 
 def test_probe_records_a_move_to_the_cpu_and_lets_the_loop_go_on(batches):
     """Is a loss copied to the CPU (loss.cpu()) recorded as a copy at its step, rather than stopping the loop?"""
+
     def copying(model, loader, epochs, device):
         model.to(device)
         optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -79,6 +80,7 @@ def test_probe_records_a_move_to_the_cpu_and_lets_the_loop_go_on(batches):
 
 def test_probe_reports_a_batch_left_on_the_cpu_as_an_error(batches):
     """Does a loop that feeds the model CPU batches while its parameters are on meta end with an error?"""
+
     def forgetful(model, loader, epochs, device):
         model.to(device)
         for batch in loader:
@@ -104,6 +106,7 @@ def test_probe_call_passes_code_that_moves_its_input():
 
 def test_probe_call_catches_a_target_left_on_the_cpu():
     """Does code that compares the model's output with the CPU copy of its input report a tensor left on the CPU?"""
+
     def target_on_cpu(model, images):
         device = next(model.parameters()).device
         with torch.no_grad():
@@ -115,6 +118,7 @@ def test_probe_call_catches_a_target_left_on_the_cpu():
 
 def test_probe_call_catches_a_device_tensor_read_as_numpy():
     """Is .numpy() on a device tensor (which raises on a GPU) reported as a tensor left on the device?"""
+
     def no_cpu(model, images):
         with torch.no_grad():
             return model(images.to(next(model.parameters()).device)).numpy()
@@ -125,21 +129,24 @@ def test_probe_call_catches_a_device_tensor_read_as_numpy():
 
 def test_probe_call_replays_counts_read_on_the_cpu():
     """Does a check on a count read from a meta tensor (mask.sum() == 0) take the branch the CPU run took?"""
+
     def masked(pred, target, mask):
         if mask.sum() == 0 or not mask.bool().any():
             raise ValueError("no observed entry")
         return ((pred - target)[mask.bool()] ** 2).mean()
 
     mask = torch.tensor([[1.0, 0.0], [1.0, 1.0]])
-    report = probing.probe_call(lambda device: masked(torch.ones(2, 2, device=device), torch.zeros(2, 2, device=device),
-                                                      mask.to(device)))
+    report = probing.probe_call(
+        lambda device: masked(torch.ones(2, 2, device=device), torch.zeros(2, 2, device=device), mask.to(device))
+    )
     assert report == probing.CallReport()
 
 
 def test_probe_call_keeps_errors_that_say_nothing_about_devices_apart():
     """Is an operation that cannot run without data reported as inconclusive, not as a tensor left on the CPU?"""
-    report = probing.probe_call(lambda device: torch.masked_select(torch.ones(3, device=device),
-                                                                   torch.ones(3, dtype=torch.bool, device=device)))
+    report = probing.probe_call(
+        lambda device: torch.masked_select(torch.ones(3, device=device), torch.ones(3, dtype=torch.bool, device=device))
+    )
     assert report.left_on_cpu is None and isinstance(report.inconclusive, NotImplementedError)
 
 
@@ -204,6 +211,7 @@ def test_epoch_means_averages_each_epochs_batches():
 
 def test_forward_parts_give_the_output_the_composition_and_the_last_layer():
     """Are the three parts the model's output, decoder(encoder(x)), and the last linear layer's output in model(x)?"""
+
     class Squashed(TinyAutoencoder):
         def forward(self, x):
             return torch.sigmoid(self.decoder(self.encoder(x)))
@@ -216,8 +224,9 @@ def test_forward_parts_give_the_output_the_composition_and_the_last_layer():
 
 def test_layer_output_shapes_records_the_chosen_layers_in_order():
     """Does layer_output_shapes give each chosen layer's output shape in the order they ran, and the model's output?"""
-    model = nn.Sequential(nn.Conv2d(1, 4, 3, stride=2, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                          nn.ConvTranspose2d(4, 1, 4, stride=4))
+    model = nn.Sequential(
+        nn.Conv2d(1, 4, 3, stride=2, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.ConvTranspose2d(4, 1, 4, stride=4)
+    )
     images = torch.rand(2, 1, 8, 8)
     recorded = probing.layer_output_shapes(model, images)
     assert recorded.shapes == [("Conv2d", (2, 4, 4, 4)), ("ConvTranspose2d", (2, 1, 8, 8))]

@@ -27,7 +27,9 @@ def test_generated_ratings_look_like_movielens(generated):
 
 def test_the_same_seed_gives_the_same_matrix():
     """Is the generated matrix reproducible for a seed and different for another?"""
-    first, again = (rating_data.synthetic_ratings(n_users=50, n_items=100, mean_ratings_per_user=30, seed=s) for s in (4, 4))
+    first, again = (
+        rating_data.synthetic_ratings(n_users=50, n_items=100, mean_ratings_per_user=30, seed=s) for s in (4, 4)
+    )
     other = rating_data.synthetic_ratings(n_users=50, n_items=100, mean_ratings_per_user=30, seed=5)
     assert np.array_equal(first.values, again.values) and not np.array_equal(first.users, other.users)
 
@@ -47,10 +49,13 @@ def test_item_matrix_holds_the_ratings_and_their_mask(generated):
     assert np.array_equal(matrix[generated.items, generated.users], generated.values)
 
 
-@pytest.mark.parametrize(("text", "users", "items"), [
-    ("1\t10\t4\t881250949\n2\t10\t3\t891717742\n1\t20\t5\t878887116\n", 2, 2),
-    ("1::1193::5::978300760\n1::661::3::978302109\n7::1193::4::978300275\n", 2, 2),
-])
+@pytest.mark.parametrize(
+    ("text", "users", "items"),
+    [
+        ("1\t10\t4\t881250949\n2\t10\t3\t891717742\n1\t20\t5\t878887116\n", 2, 2),
+        ("1::1193::5::978300760\n1::661::3::978302109\n7::1193::4::978300275\n", 2, 2),
+    ],
+)
 def test_movielens_formats_are_read(tmp_path, monkeypatch, text, users, items):
     """Are u.data (tab-separated) and ratings.dat ('::'-separated) read, with ids renumbered from 0?"""
     path = tmp_path / "ratings"

@@ -23,8 +23,9 @@ def small_model(seed: int = 0) -> nn.Module:
 
 def test_loss_falls_and_history_is_recorded(images):
     """Does training lower the loss, and record one loss, one validation MSE and one time per epoch?"""
-    history = training.train_autoencoder(small_model(), images, 5, "cpu", batch_size=20, learning_rate=1e-2,
-                                         validation=images[:50], verbose=False)
+    history = training.train_autoencoder(
+        small_model(), images, 5, "cpu", batch_size=20, learning_rate=1e-2, validation=images[:50], verbose=False
+    )
     assert len(history.losses) == len(history.val_losses) == len(history.epoch_seconds) == 5
     assert history.losses[-1] < history.losses[0] and history.val_losses[-1] < history.val_losses[0]
     assert history.device.startswith("CPU")
@@ -32,8 +33,10 @@ def test_loss_falls_and_history_is_recorded(images):
 
 def test_same_seed_gives_the_same_run(images):
     """Do two runs from the same initial weights and seed give the same losses?"""
-    runs = [training.train_autoencoder(small_model(), images, 2, "cpu", batch_size=32, seed=3, verbose=False).losses
-            for _ in range(2)]
+    runs = [
+        training.train_autoencoder(small_model(), images, 2, "cpu", batch_size=32, seed=3, verbose=False).losses
+        for _ in range(2)
+    ]
     assert runs[0] == runs[1]
 
 
@@ -41,7 +44,9 @@ def test_targets_replace_the_input_as_what_is_learnt(images):
     """With targets given, does the model learn to output them rather than its input?"""
     targets = torch.full_like(images, 0.25)
     model = small_model()
-    training.train_autoencoder(model, images, 30, "cpu", targets=targets, batch_size=50, learning_rate=2e-2, verbose=False)
+    training.train_autoencoder(
+        model, images, 30, "cpu", targets=targets, batch_size=50, learning_rate=2e-2, verbose=False
+    )
     outputs = training.reconstruct(model, images, "cpu")
     assert (outputs - 0.25).abs().mean() < 0.05
 
@@ -61,8 +66,17 @@ def test_decoupled_weight_decay_shrinks_every_weight_by_the_same_fraction(decoup
     model = nn.Linear(4, 4, bias=False)
     before = model.weight.detach().clone()
     zeros = torch.zeros(8, 4)  # the output is 0, the target is 0: the loss's gradient vanishes
-    training.train_autoencoder(model, zeros, 1, "cpu", batch_size=8, learning_rate=0.1, weight_decay=0.5,
-                               decoupled_weight_decay=decoupled, verbose=False)
+    training.train_autoencoder(
+        model,
+        zeros,
+        1,
+        "cpu",
+        batch_size=8,
+        learning_rate=0.1,
+        weight_decay=0.5,
+        decoupled_weight_decay=decoupled,
+        verbose=False,
+    )
     ratio = model.weight.detach() / before
     if decoupled:
         assert torch.allclose(ratio, torch.full_like(ratio, factor))
@@ -120,15 +134,17 @@ def test_binary_cross_entropy_of_a_perfect_binary_output_is_zero():
 
 def test_one_cycle_rises_to_the_learning_rate_and_ends_far_below(images):
     """With one_cycle, is the learning rate near its peak mid-run and far below it after the last batch?"""
-    history = training.train_autoencoder(small_model(), images, 4, "cpu", batch_size=20, learning_rate=0.01,
-                                         one_cycle=True, verbose=False)
+    history = training.train_autoencoder(
+        small_model(), images, 4, "cpu", batch_size=20, learning_rate=0.01, one_cycle=True, verbose=False
+    )
     assert max(history.learning_rates) > 0.005 and history.learning_rates[-1] < 0.01 / 100
 
 
 def test_mixed_precision_trains_to_a_finite_falling_loss(images):
     """Does a bfloat16 forward pass still lower a finite loss on the CPU?"""
-    history = training.train_autoencoder(small_model(), images, 4, "cpu", batch_size=20, learning_rate=1e-2,
-                                         mixed_precision=True, verbose=False)
+    history = training.train_autoencoder(
+        small_model(), images, 4, "cpu", batch_size=20, learning_rate=1e-2, mixed_precision=True, verbose=False
+    )
     assert all(np.isfinite(history.losses)) and history.losses[-1] < history.losses[0]
 
 
@@ -136,7 +152,9 @@ def test_choose_learning_rate_returns_the_rate_with_the_lowest_validation_error(
     """Does choose_learning_rate try every rate from the same start and return the one with the lowest validation
     MSE?"""
     rates = (1e-6, 1e-2)  # a millionth barely moves the weights; 0.01 trains this small model in a few epochs
-    best, errors = training.choose_learning_rate(small_model, images[:150], images[150:], rates, 3, "cpu", batch_size=10)
+    best, errors = training.choose_learning_rate(
+        small_model, images[:150], images[150:], rates, 3, "cpu", batch_size=10
+    )
     untrained = training.reconstruction_mse(small_model(), images[150:], "cpu")
     assert set(errors) == set(rates) and best == 1e-2 and errors[1e-2] < errors[1e-6]
     assert errors[1e-6] == pytest.approx(untrained, rel=1e-3)
@@ -177,8 +195,9 @@ def test_training_flushes_denormals_only_while_it_trains(denormals_kept, images,
         seen.append(training.flushing_denormals())
         return training.masked_mse(output, target, mask)
 
-    training.train_autoencoder(small_model(), images, 1, "cpu", loss=loss, batch_size=100, flush_denormals=flush,
-                               verbose=False)
+    training.train_autoencoder(
+        small_model(), images, 1, "cpu", loss=loss, batch_size=100, flush_denormals=flush, verbose=False
+    )
     assert seen == [flush, flush] and not training.flushing_denormals()
 
 
@@ -186,10 +205,12 @@ def test_a_recipe_and_its_fields_as_keywords_train_alike(images):
     """Does a Recipe train exactly as its fields given as keyword arguments do, and do keywords replace its fields?"""
     recipe = training.Recipe(batch_size=20, learning_rate=1e-2, one_cycle=True)
     by_recipe = training.train_autoencoder(small_model(), images, 2, "cpu", recipe=recipe, seed=1, verbose=False)
-    by_keywords = training.train_autoencoder(small_model(), images, 2, "cpu", batch_size=20, learning_rate=1e-2,
-                                             one_cycle=True, seed=1, verbose=False)
-    replaced = training.train_autoencoder(small_model(), images, 2, "cpu", recipe=recipe, one_cycle=False, seed=1,
-                                          verbose=False)
+    by_keywords = training.train_autoencoder(
+        small_model(), images, 2, "cpu", batch_size=20, learning_rate=1e-2, one_cycle=True, seed=1, verbose=False
+    )
+    replaced = training.train_autoencoder(
+        small_model(), images, 2, "cpu", recipe=recipe, one_cycle=False, seed=1, verbose=False
+    )
     assert by_recipe.losses == by_keywords.losses and by_recipe.learning_rates == by_keywords.learning_rates
     assert replaced.learning_rates == [1e-2, 1e-2]
 

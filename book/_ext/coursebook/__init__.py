@@ -22,6 +22,7 @@ import html
 import json
 import random
 from pathlib import Path
+from typing import ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
@@ -41,14 +42,15 @@ class convolution_explorer(nodes.General, nodes.Element):
 class ConvolutionExplorer(Directive):
     """``:::{convolution-explorer}`` with ``:mode: convolution`` (the default) or ``:mode: transposed``."""
 
-    option_spec = {"mode": lambda argument: directives.choice(argument, MODES)}
+    option_spec: ClassVar[dict] = {"mode": lambda argument: directives.choice(argument, MODES)}
 
     def run(self):
         return [convolution_explorer(mode=self.options.get("mode", "convolution"))]
 
 
 def visit_explorer_html(translator, node) -> None:
-    """The explorer's container: its first layer and the package's words for each refusal, and a line for readers without JavaScript."""
+    """The explorer's container: its first layer and the package's words for each refusal, and a line for readers
+    without JavaScript."""
     refusals = json.dumps({refusal.name: refusal.value for refusal in sizes.Refusal})
     translator.body.append(
         f'<div class="conv-explorer" data-mode="{node["mode"]}" data-refusals="{html.escape(refusals)}">'
@@ -84,7 +86,10 @@ def drop_repeated_scripts(app, pagename, templatename, context, doctree) -> None
     thebe's inline ``const THEBE_JS_URL = ...`` is a script error in every page's console."""
     seen, scripts = set(), []
     for script in context.get("script_files", []):
-        key = (str(getattr(script, "filename", script) or ""), tuple(sorted((name, str(value)) for name, value in getattr(script, "attributes", {}).items())))
+        key = (
+            str(getattr(script, "filename", script) or ""),
+            tuple(sorted((name, str(value)) for name, value in getattr(script, "attributes", {}).items())),
+        )
         if key not in seen:
             seen.add(key)
             scripts.append(script)
@@ -103,28 +108,53 @@ def oracle_settings(seed: int = 28) -> list[dict]:
     generator = random.Random(seed)
     settings = []
     for _ in range(60):
-        settings.append(dict(mode="convolution", i=generator.randint(1, 12), k=generator.randint(1, 6),
-                             p=generator.randint(0, 3), s=generator.randint(1, 4), d=generator.randint(1, 3)))
+        settings.append(
+            {
+                "mode": "convolution",
+                "i": generator.randint(1, 12),
+                "k": generator.randint(1, 6),
+                "p": generator.randint(0, 3),
+                "s": generator.randint(1, 4),
+                "d": generator.randint(1, 3),
+            }
+        )
     for _ in range(50):
-        settings.append(dict(mode="transposed", i=generator.randint(1, 8), k=generator.randint(1, 5),
-                             p=generator.randint(0, 4), s=generator.randint(1, 4), d=generator.randint(1, 3),
-                             output_padding=generator.randint(0, 3)))
-    settings += [dict(mode="convolution", i=0, k=3, p=0, s=1, d=1), dict(mode="convolution", i=5, k=3, p=-1, s=1, d=1),
-                 dict(mode="convolution", i=5, k=3, p=1, s=0, d=1),
-                 dict(mode="transposed", i=3, k=0, p=0, s=2, d=1, output_padding=0),
-                 dict(mode="transposed", i=3, k=3, p=0, s=2, d=1, output_padding=-1)]
+        settings.append(
+            {
+                "mode": "transposed",
+                "i": generator.randint(1, 8),
+                "k": generator.randint(1, 5),
+                "p": generator.randint(0, 4),
+                "s": generator.randint(1, 4),
+                "d": generator.randint(1, 3),
+                "output_padding": generator.randint(0, 3),
+            }
+        )
+    settings += [
+        {"mode": "convolution", "i": 0, "k": 3, "p": 0, "s": 1, "d": 1},
+        {"mode": "convolution", "i": 5, "k": 3, "p": -1, "s": 1, "d": 1},
+        {"mode": "convolution", "i": 5, "k": 3, "p": 1, "s": 0, "d": 1},
+        {"mode": "transposed", "i": 3, "k": 0, "p": 0, "s": 2, "d": 1, "output_padding": 0},
+        {"mode": "transposed", "i": 3, "k": 3, "p": 0, "s": 2, "d": 1, "output_padding": -1},
+    ]
     return settings
 
 
 def oracle_entry(setting: dict) -> dict:
-    """A setting with the output size that the course's formula gives, or its refusal: name, the book's words, message."""
+    """A setting with the output size that the course's formula gives, or its refusal: name, the book's words,
+    message."""
     arguments = {name: value for name, value in setting.items() if name != "mode"}
     formula = sizes.conv_output_size if setting["mode"] == "convolution" else sizes.conv_transpose_output_size
     try:
         return {**setting, "output": formula(**arguments), "refusal": None, "reason": None, "message": None}
     except sizes.ImpossibleSetting as error:
-        return {**setting, "output": None, "refusal": error.refusal.name, "reason": error.refusal.value,
-                "message": str(error)}
+        return {
+            **setting,
+            "output": None,
+            "refusal": error.refusal.name,
+            "reason": error.refusal.value,
+            "message": str(error),
+        }
 
 
 def write_oracle(app, exception) -> None:
@@ -134,8 +164,14 @@ def write_oracle(app, exception) -> None:
 
 
 def setup(app):
-    app.add_node(convolution_explorer, html=(visit_explorer_html, None), latex=(skip_node, None),
-                 text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
+    app.add_node(
+        convolution_explorer,
+        html=(visit_explorer_html, None),
+        latex=(skip_node, None),
+        text=(skip_node, None),
+        man=(skip_node, None),
+        texinfo=(skip_node, None),
+    )
     app.add_directive("convolution-explorer", ConvolutionExplorer)
     app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
     app.connect("config-inited", add_static_path)

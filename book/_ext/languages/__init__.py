@@ -43,8 +43,10 @@ def current_language(config: Config) -> str:
     """The language this build is in; Sphinx reports ``en`` when the configuration sets none."""
     code = config.language or "en"
     if code not in config.book_languages:
-        raise ConfigError(f"languages: this build's language is {code!r}, which book_languages does not list "
-                          f"({', '.join(config.book_languages)}): add it there, or build with one of those")
+        raise ConfigError(
+            f"languages: this build's language is {code!r}, which book_languages does not list "
+            f"({', '.join(config.book_languages)}): add it there, or build with one of those"
+        )
     return code
 
 
@@ -71,11 +73,14 @@ def add_links(app: Sphinx, pagename: str, templatename: str, context: dict, doct
     here = current_language(app.config)
     to_site_root = "../" * pagename.count("/") + "../" * folder(here, languages).count("/")
     page = app.builder.get_target_uri(pagename)
-    links = [LanguageLink(code, name, f"{to_site_root}{folder(code, languages)}{page}", code == here)
-             for code, name in languages.items()]
+    links = [
+        LanguageLink(code, name, f"{to_site_root}{folder(code, languages)}{page}", code == here)
+        for code, name in languages.items()
+    ]
     context["language_links"] = links
     context["metatags"] = context.get("metatags", "") + "".join(
-        f'\n<link rel="alternate" hreflang="{link.code}" href="{link.href}" />' for link in links if not link.current)
+        f'\n<link rel="alternate" hreflang="{link.code}" href="{link.href}" />' for link in links if not link.current
+    )
 
 
 def setup(app: Sphinx) -> dict:
