@@ -66,17 +66,17 @@ translations: $(STAMP) ## extract the book's messages into _build/gettext/pot (n
 $(BOOK_STAMP): $(STAMP) $(BOOK_INPUTS)
 	$(MAKE) --no-print-directory book
 
-# Test processes (pytest-xdist). tests/conftest.py groups the tests (a file, or one assignment's variants)
-# and orders the groups; each group runs whole in one process.
+# Test processes (pytest-xdist). Each test file, and each test class (test_variants.py has one per assignment),
+# runs whole in one process; tests/conftest.py orders them, heaviest first.
 TEST_WORKERS ?= 2
 
 test: $(STAMP) $(BOOK_STAMP) ## run the whole test suite (builds the book first if it is missing or out of date) [TEST_WORKERS=2]
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder --durations=10
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder --durations=10
 
 FAST := not grading and not book and not wheel and not browser and not gpu
 
 test-fast: $(STAMP) ## the loop to run while editing: every test that needs neither the built book nor a graded class (about a minute)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder -m "$(FAST)"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder -m "$(FAST)"
 
 lint: $(STAMP) ## ruff's checks and its formatter's layout (settings in pyproject.toml); `ruff format .` applies the layout
 	$(BIN)/ruff check .

@@ -1,11 +1,10 @@
 """What every test folder shares: how pytest-xdist's processes share the suite, and the browser tests' fixtures.
 
-The suite runs with ``--dist loadgroup``, and prints its time per group at the end. Each test file is one
-group, run whole by one process: a file's graded classes and corpora are session
-fixtures, built once, and the hostile corpora must not run beside each other. The one exception is
-test_variants.py, whose assignments are independent classes: each assignment is a group of its own, so
-that both processes share the heaviest file. The groups that grade notebooks go first, largest first, so
-that the last group to start is a short one.
+The suite runs with ``--dist loadscope``: each test file is one unit of work, run whole by one process (a
+file's graded classes and corpora are session fixtures, built once, and the hostile corpora must not run beside
+each other), and so is each test class. test_variants.py has a class per assignment, so that both processes
+share the heaviest file. The units that grade notebooks or drive a browser go first, largest first, so that the
+last unit to start is a short one; the time of each unit is printed at the end.
 
 It also holds the browser tests' fixtures: Debian's chromium driven by Playwright, and the folder where they
 leave their screenshots (CI keeps it as an artefact).
@@ -22,9 +21,6 @@ import pytest
 
 from coursetools.paths import REPO
 
-SPLIT_BY_ASSIGNMENT = {"tests/grading/test_variants.py"}
-"""Files whose tests are grouped by their ``assignment`` parameter instead of by file."""
-
 HEAVY_MARKERS = ("grading", "wheel", "browser")
 """Markers of the tests that start kernels or browsers: their groups are scheduled first."""
 
@@ -33,38 +29,35 @@ TIMES = Path(__file__).resolve().parent.parent / "_build" / "test-times.json"
 
 
 def group_of(item: pytest.Item) -> str:
-    """The item's group: its file, or its file and assignment for the files split by assignment."""
+    """The item's unit of work under ``--dist loadscope``: its file, or its file and class."""
     path = item.nodeid.split("::", 1)[0]
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    if path in SPLIT_BY_ASSIGNMENT and "assignment" in params:
-        return f"{path}:{params['assignment']}"
-    return path
+    return f"{path}::{item.cls.__name__}" if item.cls is not None else path
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(hookwrapper=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark each item with its group, and order the groups: heavy ones first, largest first, then the rest."""
+    """Order the units: heavy ones first, largest first, then the rest (pytest-xdist keeps this order with
+    ``--no-loadscope-reorder``)."""
     members: dict[str, list[pytest.Item]] = defaultdict(list)
     for item in items:
-        group = group_of(item)
-        item.add_marker(pytest.mark.xdist_group(group))
-        members[group].append(item)
+        members[group_of(item)].append(item)
 
     def weight(group: str) -> tuple[bool, int]:
         heavy = any(item.get_closest_marker(marker) for item in members[group] for marker in HEAVY_MARKERS)
         return (not heavy, -len(members[group]))
 
     items[:] = [item for group in sorted(members, key=weight) for item in members[group]]
+    yield
 
 
 _seconds: dict[str, float] = defaultdict(float)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Add each phase's duration to its group's time (xdist's nodeids end in ``@group``)."""
-    nodeid = report.nodeid
-    group = nodeid.rsplit("@", 1)[1] if "@" in nodeid.rsplit("::", 1)[-1] else nodeid.split("::", 1)[0]
-    _seconds[group] += report.duration
+    """Add each phase's duration to its unit's time."""
+    path, _, rest = report.nodeid.partition("::")
+    name = rest.split("::", 1)[0]
+    _seconds[f"{path}::{name}" if "::" in rest else path] += report.duration
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:

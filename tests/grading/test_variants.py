@@ -37,24 +37,16 @@ def table(assignment: str) -> dict:
     return tomllib.loads((VARIANTS / f"{assignment}.toml").read_text())
 
 
-def all_mutants() -> list:
-    return [
-        pytest.param(assignment, mutant, id=f"{assignment}:{mutant['name']}")
-        for assignment in assignments()
-        for mutant in table(assignment)["mutant"]
+def variants_of(assignment: str) -> list:
+    """The assignment's mutants and alternatives, as (kind, variant) parameters."""
+    data = table(assignment)
+    return [pytest.param("mutant", m, id=f"mutant:{m['name']}") for m in data["mutant"]] + [
+        pytest.param("alternative", a, id=f"alternative:{a['name']}") for a in data.get("alternative", [])
     ]
 
 
-def all_variants() -> list:
-    cases = []
-    for assignment in assignments():
-        data = table(assignment)
-        cases += [pytest.param(assignment, "mutant", m, id=f"{assignment}:mutant:{m['name']}") for m in data["mutant"]]
-        cases += [
-            pytest.param(assignment, "alternative", a, id=f"{assignment}:alternative:{a['name']}")
-            for a in data.get("alternative", [])
-        ]
-    return cases
+def mutants_of(assignment: str) -> list:
+    return [pytest.param(m, id=m["name"]) for m in table(assignment)["mutant"]]
 
 
 def mutated(assignment: str, mutant: dict) -> dict:
@@ -130,41 +122,65 @@ def test_every_assignment_has_mutants_and_three_alternatives(assignment):
     )
 
 
-@pytest.mark.parametrize(("assignment", "kind", "variant"), all_variants())
-def test_variant_gets_the_points_it_deserves(assignment, kind, variant, graded_variants):
-    """Does this mistake lose the points of the test cells that check it, or this correct style keep every point?"""
-    results = graded_variants(assignment).results
-    row = results[f"{kind}-{variant['name']}"]
-    lost = {grade_id for grade_id, test in row["tests"].items() if test["points"] < test["max_points"]}
-    outcomes = {grade_id: row["tests"][grade_id]["outcome"] for grade_id in sorted(lost)}
-    if kind == "alternative":
-        assert row["status"] == "graded" and not lost, (
-            f"{variant['about']}: lost {outcomes} ({row['status']}: {row['note']})"
-        )
+def pytest_generate_tests(metafunc):
+    """Give each assignment's class that assignment's variants."""
+    assignment = getattr(metafunc.cls, "assignment", None)
+    if assignment is None:
         return
-    expected = set(variant["loses"])
-    if variant.get("only", False):
-        assert lost == expected, f"{variant['question']} Lost {sorted(lost)}; expected exactly {sorted(expected)}"
-    else:
-        assert expected <= lost, f"{variant['question']} Lost {sorted(lost)}; expected at least {sorted(expected)}"
+    if "variant" in metafunc.fixturenames:
+        metafunc.parametrize(("kind", "variant"), variants_of(assignment))
+    elif "mutant" in metafunc.fixturenames:
+        metafunc.parametrize("mutant", mutants_of(assignment))
 
 
-@pytest.mark.parametrize(("assignment", "mutant"), all_mutants())
-def test_mutants_feedback_names_each_failed_check_and_no_hidden_line(assignment, mutant, graded_variants):
-    """Does this mistake's feedback page name each check it fails, with its question and what it found in words
-    (not a bare exception name), and quote no line of the hidden tests?"""
-    graded = graded_variants(assignment)
-    page = (graded.feedback / f"mutant-{mutant['name']}.html").read_text()
-    questions = {
-        grade_id(cell): source(cell).strip().splitlines()[0].strip('"').strip()
-        for cell in read_notebook(solution_notebook(assignment))["cells"]
-        if is_grade(cell)
-    }
-    for failed in mutant["loses"]:
-        section = re.search(rf'<section class="failed" id="{failed}">(.*?)</section>', page, re.DOTALL)
-        assert section, f"the feedback page of {mutant['name']} has no section for the failed check {failed}"
-        found = page_text(section.group(1).split('class="found">', 1)[-1]).replace("What it found:", "").strip()
-        assert html.escape(questions[failed]) in section.group(1), f"{failed}: its question is missing"
-        assert found and not re.fullmatch(r"[A-Z]\w*", found), f"{failed}: the page says only {found!r}"
-    leaked = quoted_hidden_lines(page, assignment)
-    assert not leaked, f"the feedback page of {mutant['name']} quotes hidden test lines: {leaked}"
+class VariantsOfOneAssignment:
+    """The checks of one assignment's variants, graded together as a class; a subclass per assignment follows.
+
+    A class per assignment makes each assignment one unit of work for pytest-xdist (``--dist loadscope``), so
+    that the two test processes share the assignments while each grades an assignment's class once.
+    """
+
+    assignment: str
+
+    def test_variant_gets_the_points_it_deserves(self, kind, variant, graded_variants):
+        """Does this mistake lose the points of the test cells that check it, or this correct style keep every point?"""
+        assignment = self.assignment
+        results = graded_variants(assignment).results
+        row = results[f"{kind}-{variant['name']}"]
+        lost = {grade_id for grade_id, test in row["tests"].items() if test["points"] < test["max_points"]}
+        outcomes = {grade_id: row["tests"][grade_id]["outcome"] for grade_id in sorted(lost)}
+        if kind == "alternative":
+            assert row["status"] == "graded" and not lost, (
+                f"{variant['about']}: lost {outcomes} ({row['status']}: {row['note']})"
+            )
+            return
+        expected = set(variant["loses"])
+        if variant.get("only", False):
+            assert lost == expected, f"{variant['question']} Lost {sorted(lost)}; expected exactly {sorted(expected)}"
+        else:
+            assert expected <= lost, f"{variant['question']} Lost {sorted(lost)}; expected at least {sorted(expected)}"
+
+    def test_mutants_feedback_names_each_failed_check_and_no_hidden_line(self, mutant, graded_variants):
+        """Does this mistake's feedback page name each check it fails, with its question and what it found in words
+        (not a bare exception name), and quote no line of the hidden tests?"""
+        assignment = self.assignment
+        graded = graded_variants(assignment)
+        page = (graded.feedback / f"mutant-{mutant['name']}.html").read_text()
+        questions = {
+            grade_id(cell): source(cell).strip().splitlines()[0].strip('"').strip()
+            for cell in read_notebook(solution_notebook(assignment))["cells"]
+            if is_grade(cell)
+        }
+        for failed in mutant["loses"]:
+            section = re.search(rf'<section class="failed" id="{failed}">(.*?)</section>', page, re.DOTALL)
+            assert section, f"the feedback page of {mutant['name']} has no section for the failed check {failed}"
+            found = page_text(section.group(1).split('class="found">', 1)[-1]).replace("What it found:", "").strip()
+            assert html.escape(questions[failed]) in section.group(1), f"{failed}: its question is missing"
+            assert found and not re.fullmatch(r"[A-Z]\w*", found), f"{failed}: the page says only {found!r}"
+        leaked = quoted_hidden_lines(page, assignment)
+        assert not leaked, f"the feedback page of {mutant['name']} quotes hidden test lines: {leaked}"
+
+
+for _assignment in assignments():
+    _name = f"TestVariants_{_assignment}"
+    globals()[_name] = type(_name, (VariantsOfOneAssignment,), {"assignment": _assignment})
